@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Quản trị cổng thi đua"
+admin.site.site_title = "Cổng thi đua"
+
+urlpatterns = [
+    path("tai-khoan/", include("allauth.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("", include("units.urls")),
+]

@@ -1,0 +1,69 @@
+"""Factories for the test cast. Units are created through the service so the tree stays valid."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+
+from units import services
+from units.models import Membership, Person, Province, Unit, UnitKind, User
+
+_seq = itertools.count(1)
+
+
+def kind(code: str) -> UnitKind:
+    return UnitKind.objects.get(code=code)
+
+
+def make_unit(kind_code: str, parent: Unit | None = None, *, name: str | None = None, code: str | None = None,
+              province: Province | None = None, **extra) -> Unit:
+    n = next(_seq)
+    return services.unit_create(
+        code=code or f"U{n:05d}",
+        name=name or f"Đơn vị {n}",
+        kind=kind(kind_code),
+        parent=parent,
+        province=province,
+        **extra,
+    )
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P{n:02d}")
+    name = factory.Sequence(lambda n: f"Tỉnh {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.edu.vn")
+    first_name = "Người dùng"
+    password = factory.PostGenerationMethodCall("set_password", "Mat-khau-2026")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    code = factory.Sequence(lambda n: f"CB{n:06d}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    category = Person.Category.TEACHER
+    position = "Giáo viên"
+
+
+def grant(user: User, unit: Unit, role: str) -> Membership:
+    return services.membership_grant(user=user, unit=unit, role=role)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person, Role, Unit, UnitKind, User, nfc, school_year_of, validate_school_year
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+
+
+class VNDateField(forms.DateField):
+    widget = DATE_WIDGET
+    default_error_messages = {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
+        super().__init__(**kwargs)
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
+    kind = forms.ModelChoiceField(
+        label=_("Loại"), queryset=UnitKind.objects.all(), required=False, to_field_name="code", empty_label=_("Tất cả")
+    )
+
+
+class UnitCreateForm(forms.Form):
+    code = forms.CharField(label=_("Mã đơn vị"), max_length=40)
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
+    kind = forms.ModelChoiceField(label=_("Loại đơn vị"), queryset=UnitKind.objects.none())
+    place_name = forms.CharField(label=_("Địa danh (trên văn bản)"), max_length=80, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    active_from = VNDateField(label=_("Hoạt động từ"), required=False)
+
+    def __init__(self, *args, parent: Unit, internal_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = UnitKind.objects.filter(allowed_parents=parent.kind)
+        if internal_only:
+            kinds = kinds.filter(category__in=UnitKind.INTERNAL_CATEGORIES)
+        self.fields["kind"].queryset = kinds.order_by("sort_order", "name")
+
+    def clean_code(self):
+        code = nfc(self.cleaned_data["code"])
+        if Unit.objects.filter(code=code).exists():
+            raise ValidationError(_("Mã đơn vị này đã được dùng."))
+        return code
+
+
+class UnitEditForm(forms.ModelForm):
+    effective = VNDateField(
+        label=_("Ngày hiệu lực của tên mới"), required=False, help_text=_("Chỉ cần khi đổi tên. Mặc định: hôm nay.")
+    )
+    note = forms.CharField(label=_("Căn cứ/ghi chú (quyết định đổi tên...)"), max_length=255, required=False)
+
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "place_name", "address", "email", "phone"]
+
+
+class UnitMoveForm(forms.Form):
+    new_parent_code = forms.CharField(label=_("Mã đơn vị cấp trên mới"), max_length=40)
+    effective = VNDateField(label=_("Ngày hiệu lực"))
+    note = forms.CharField(label=_("Căn cứ (số quyết định...)"), max_length=255)
+
+
+class PersonForm(forms.ModelForm):
+    date_of_birth = VNDateField(label=_("Ngày sinh"), required=False)
+
+    class Meta:
+        model = Person
+        fields = ["code", "full_name", "gender", "date_of_birth", "position", "category", "email", "phone"]
+
+    def clean_full_name(self):
+        name = nfc(self.cleaned_data["full_name"])
+        if len(name) < 2:
+            raise ValidationError(_("Họ và tên quá ngắn."))
+        return name
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm cán bộ"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Đối tượng"), required=False, choices=[("", _("Tất cả"))] + list(Person.Category.choices)
+    )
+
+
+class MembershipGrantForm(forms.Form):
+    login = forms.CharField(
+        label=_("Tên đăng nhập hoặc thư điện tử"),
+        max_length=150,
+        help_text=_("Người đã có tài khoản. Nếu chưa có, hãy tạo tài khoản từ hồ sơ cán bộ."),
+    )
+    role = forms.ChoiceField(label=_("Vai trò"), choices=())
+    valid_from = VNDateField(label=_("Từ ngày"), required=False)
+    valid_to = VNDateField(label=_("Đến ngày"), required=False)
+
+    def __init__(self, *args, roles: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in roles]
+
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip()
+        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
+        if user is None or not user.is_active:
+            raise ValidationError(_("Không tìm thấy tài khoản “%(login)s”.") % {"login": login})
+        return user
+
+    def clean(self):
+        data = super().clean()
+        vf, vt = data.get("valid_from"), data.get("valid_to")
+        if vf and vt and vt <= vf:
+            self.add_error("valid_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+class AccountForPersonForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử (để đặt lại mật khẩu)"))
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Tên đăng nhập đã tồn tại."))
+        return username
+
+
+class BlockForm(forms.Form):
+    name = forms.CharField(label=_("Tên khối/cụm thi đua"), max_length=160)
+    school_year = forms.CharField(label=_("Năm học"), max_length=9, validators=[validate_school_year])
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    member_codes = forms.CharField(
+        label=_("Mã các đơn vị thành viên"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi mã cách nhau bởi dấu phẩy, khoảng trắng hoặc xuống dòng."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("school_year"):
+            self.initial["school_year"] = school_year_of(timezone.localdate())
+
+    def clean_member_codes(self) -> list[str]:
+        raw = self.cleaned_data.get("member_codes", "")
+        return [c for c in raw.replace(",", " ").split() if c]

@@ -1,0 +1,287 @@
+"""Reads, scoped to the caller. This module is the one place where "what may this user see" is computed.
+
+A user's reach comes from their current memberships: a role at unit U reaches U and U's internal
+sub-units (teams, divisions); reviewer, officer and admin roles reach U's whole subtree. Every list
+and lookup in the portal filters through `Scope.q()`; views never filter by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    SUBTREE_ROLES,
+    BlockMembership,
+    EmulationBlock,
+    Membership,
+    Person,
+    Role,
+    Unit,
+    UnitVersion,
+    fold,
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    unit_depth: int
+    province_id: int | None
+
+
+@dataclass
+class Scope:
+    """What a user reaches. Built once per request from one query (see `scope_for`)."""
+
+    user_id: int | None
+    is_superuser: bool = False
+    grants: tuple[Grant, ...] = ()
+    _roles_cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    def q(self, prefix: str = "") -> Q:
+        """A filter over units (or over objects whose unit is reached through `prefix`, e.g. "unit__")."""
+        if self.is_superuser:
+            return Q()
+        if not self.grants:
+            return Q(pk__in=[])
+        clause = Q()
+        for grant in self.grants:
+            if grant.role in SUBTREE_ROLES:
+                clause |= Q(**{f"{prefix}path__startswith": grant.unit_path})
+            else:
+                clause |= Q(**{f"{prefix}pk": grant.unit_id}) | Q(
+                    **{
+                        f"{prefix}path__startswith": grant.unit_path,
+                        f"{prefix}depth": grant.unit_depth + 1,
+                        f"{prefix}is_internal": True,
+                    }
+                )
+        return clause
+
+    def roles_at(self, unit: Unit) -> frozenset[str]:
+        """The roles that apply to `unit`: own-unit roles held there (or at the unit an internal team
+        belongs to), and subtree roles held at the unit or any ancestor."""
+        key = unit.pk
+        if key in self._roles_cache:
+            return self._roles_cache[key]
+        roles: set[str] = set()
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        for grant in self.grants:
+            if grant.role in SUBTREE_ROLES:
+                if unit.path.startswith(grant.unit_path):
+                    roles.add(grant.role)
+            elif grant.unit_id == unit.pk or (
+                unit.is_internal and unit.depth == grant.unit_depth + 1 and unit.path.startswith(grant.unit_path)
+            ):
+                roles.add(grant.role)
+        result = frozenset(roles)
+        self._roles_cache[key] = result
+        return result
+
+    def reaches(self, unit: Unit) -> bool:
+        return bool(self.roles_at(unit))
+
+    def roles_at_ancestor_only(self, unit: Unit) -> frozenset[str]:
+        """Subtree roles held strictly above `unit` (the reviewer's view of a child)."""
+        return frozenset(
+            g.role
+            for g in self.grants
+            if g.role in SUBTREE_ROLES and unit.path.startswith(g.unit_path) and g.unit_path != unit.path
+        )
+
+    @property
+    def all_roles(self) -> frozenset[str]:
+        roles = {g.role for g in self.grants}
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return list(dict.fromkeys(g.unit_id for g in self.grants))
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated:
+        return Scope(user_id=None)
+    cached = getattr(user, "_thidua_scope", None)
+    if cached is not None:
+        return cached
+    rows = (
+        Membership.objects.current()
+        .filter(user=user, revoked_at__isnull=True)
+        .values_list("role", "unit_id", "unit__path", "unit__depth", "unit__province_id")
+    )
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        grants=tuple(Grant(*row) for row in rows),
+    )
+    user._thidua_scope = scope
+    return scope
+
+
+# --- Units ------------------------------------------------------------------------------------------
+
+
+def unit_visible_qs(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope_for(user).q())
+
+
+def unit_get_for_user(user, code: str) -> Unit:
+    """The unit with this code if the user reaches it; 404 otherwise (another tenant's unit looks absent)."""
+    unit = Unit.objects.select_related("kind", "province", "parent").filter(code=code).first()
+    if unit is None or not scope_for(user).reaches(unit):
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+def unit_roots_for_user(user) -> QuerySet[Unit]:
+    """The top units of what the user reaches: the unit of each grant (its subtree hangs below it)."""
+    scope = scope_for(user)
+    qs = Unit.objects.select_related("kind")
+    if scope.is_superuser:
+        return qs.filter(depth=1).order_by("name")
+    return qs.filter(pk__in=scope.unit_ids).order_by("depth", "name")
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(parent=unit).select_related("kind").order_by("kind__sort_order", "name")
+
+
+def unit_search(user, text: str, kind_code: str | None = None) -> QuerySet[Unit]:
+    """Search by code or name, with or without diacritics, within the user's reach."""
+    qs = unit_visible_qs(user).select_related("kind", "parent")
+    for word in fold(text).split():
+        qs = qs.filter(search_text__contains=word)
+    if kind_code:
+        qs = qs.filter(kind__code=kind_code)
+    return qs.order_by("depth", "name")
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """Ancestors from the root down, in one query on the path prefixes."""
+    steplen = Unit.steplen
+    paths = [unit.path[: steplen * i] for i in range(1, unit.depth)]
+    if not paths:
+        return []
+    return list(Unit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def unit_subtree_counts(unit: Unit) -> dict[str, int]:
+    """Number of units of each kind below `unit` (one grouped query)."""
+    rows = (
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, active_to__isnull=True)
+        .values("kind__name", "kind__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("kind__sort_order")
+    )
+    return {row["kind__name"]: row["n"] for row in rows}
+
+
+def unit_history(unit: Unit) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.filter(unit=unit).select_related("parent").order_by("-valid_from", "-pk")
+
+
+def unit_blocks(unit: Unit) -> QuerySet[BlockMembership]:
+    return BlockMembership.objects.filter(unit=unit).select_related("block").order_by("-school_year")
+
+
+# --- People -----------------------------------------------------------------------------------------
+
+
+def person_list(unit: Unit, *, text: str = "", category: str = "", include_inactive: bool = False):
+    qs = Person.objects.filter(unit=unit).select_related("user")
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    for word in fold(text).split():
+        qs = qs.filter(search_text__contains=word)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("full_name", "pk")
+
+
+def person_get_for_user(user, public_id: str) -> Person:
+    person = (
+        Person.objects.select_related("unit", "unit__kind", "user")
+        .prefetch_related(Prefetch("postings", queryset=_postings()))
+        .filter(public_id=public_id)
+        .first()
+    )
+    if person is None or not scope_for(user).reaches(person.unit):
+        raise Http404("Không tìm thấy cán bộ.")
+    return person
+
+
+def _postings():
+    from .models import Posting
+
+    return Posting.objects.select_related("unit").order_by("-start", "-pk")
+
+
+# --- Memberships ------------------------------------------------------------------------------------
+
+
+def membership_list(unit: Unit, *, include_past: bool = False) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(unit=unit).select_related("user", "user__person", "granted_by", "revoked_by")
+    if not include_past:
+        qs = qs.filter(revoked_at__isnull=True)
+    return qs.order_by("revoked_at", "role", "user__last_name", "user__username")
+
+
+def membership_get_for_user(user, public_id: str) -> Membership:
+    m = Membership.objects.select_related("unit", "user").filter(public_id=public_id).first()
+    if m is None or not scope_for(user).reaches(m.unit):
+        raise Http404("Không tìm thấy phân quyền.")
+    return m
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.current()
+        .filter(user=user, revoked_at__isnull=True)
+        .select_related("unit", "unit__kind", "unit__province")
+        .order_by("unit__depth", "role")
+    )
+
+
+# --- Blocks -----------------------------------------------------------------------------------------
+
+
+def block_list_for_user(user, school_year: str | None = None) -> QuerySet[EmulationBlock]:
+    scope = scope_for(user)
+    qs = (
+        EmulationBlock.objects.filter(scope.q("organiser__"))
+        .select_related("organiser", "province")
+        .annotate(member_count=Count("memberships"))
+    )
+    if school_year:
+        qs = qs.filter(school_year=school_year)
+    return qs.order_by("-school_year", "organiser__name", "name")
+
+
+def block_get_for_user(user, public_id: str) -> EmulationBlock:
+    block = EmulationBlock.objects.select_related("organiser", "province").filter(public_id=public_id).first()
+    if block is None or not scope_for(user).reaches(block.organiser):
+        raise Http404("Không tìm thấy khối thi đua.")
+    return block
+
+
+def block_members(block: EmulationBlock) -> QuerySet[Unit]:
+    return Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
+
+
+def units_by_ids(ids: Iterable[int]) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=list(ids))

@@ -1,0 +1,431 @@
+"""Pages for the hierarchy, people and roles. Thin: look up through a scoped selector (404 outside the
+user's reach), check the rule (403), call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import (
+    AccountForPersonForm,
+    BlockForm,
+    MembershipGrantForm,
+    PersonForm,
+    PersonSearchForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitMoveForm,
+    UnitSearchForm,
+)
+from .models import Role, Unit, school_year_of
+from .rules import grantable_roles
+
+PAGE_SIZE = 50
+
+
+def require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _form_errors_to_messages(request, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+# --- Dashboard and profile --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_of(request.user))
+    scope = selectors.scope_for(request.user)
+    overview = []
+    for m in memberships:
+        if m.reaches_subtree:
+            overview.append((m, selectors.unit_subtree_counts(m.unit)))
+    # One grouped query per distinct subtree unit, bounded by the user's number of roles, not by units.
+    return render(
+        request,
+        "units/home.html",
+        {
+            "memberships": memberships,
+            "overview": overview,
+            "is_reviewer": bool(scope.all_roles & {Role.REVIEWER, Role.OFFICER, Role.ADMIN}),
+            "school_year": school_year_of(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    return render(
+        request,
+        "units/profile.html",
+        {"person": person, "memberships": selectors.memberships_of(request.user)},
+    )
+
+
+# --- Units ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["kind"]):
+        kind = form.cleaned_data["kind"]
+        results = _page(request, selectors.unit_search(request.user, form.cleaned_data["q"], kind.code if kind else None))
+    context = {"form": form, "results": results}
+    if results is None:
+        context["roots"] = selectors.unit_roots_for_user(request.user)
+    template = "units/unit_list.html#area" if request.htmx else "units/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def unit_children(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    children = _page(request, selectors.unit_children(unit), size=100)
+    return render(request, "units/unit_list.html#children", {"unit": unit, "children": children})
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    children = _page(request, selectors.unit_children(unit))
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(unit),
+            "children": children,
+            "counts": selectors.unit_subtree_counts(unit),
+            "history": selectors.unit_history(unit),
+            "blocks": selectors.unit_blocks(unit),
+            "people_count": unit.people.filter(active=True).count(),
+            "can_edit": request.user.has_perm("units.change_unit", unit),
+            "can_add": request.user.has_perm("units.add_child_unit", unit),
+            "can_manage_people": request.user.has_perm("units.manage_people", unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, code: str) -> HttpResponse:
+    parent = selectors.unit_get_for_user(request.user, code)
+    require(request.user, "units.add_child_unit", parent)
+    internal_only = not request.user.has_perm("units.change_unit", parent)
+    form = UnitCreateForm(request.POST or None, parent=parent, internal_only=internal_only)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(parent=parent, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
+            return redirect("units:unit_detail", code=unit.code)
+    return render(request, "units/unit_form.html", {"form": form, "parent": parent, "title": _("Thêm đơn vị trực thuộc")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    require(request.user, "units.change_unit", unit)
+    form = UnitEditForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("effective", "note")}
+        services.unit_update(
+            unit, actor=request.user, effective=form.cleaned_data["effective"], note=form.cleaned_data["note"], **data
+        )
+        messages.success(request, _("Đã lưu thông tin đơn vị."))
+        return redirect("units:unit_detail", code=unit.code)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Sửa thông tin đơn vị")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    require(request.user, "units.change_unit", unit)
+    if unit.parent is None:
+        raise PermissionDenied(_("Không thể chuyển đơn vị gốc."))
+    form = UnitMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = Unit.objects.filter(code=form.cleaned_data["new_parent_code"].strip()).first()
+        if target is None or not request.user.has_perm("units.change_unit", target):
+            form.add_error("new_parent_code", _("Không tìm thấy đơn vị cấp trên này trong phạm vi bạn quản lý."))
+        else:
+            try:
+                services.unit_move(
+                    unit, target, effective=form.cleaned_data["effective"], actor=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.") % {"unit": unit.name, "parent": target.name}
+                )
+                return redirect("units:unit_detail", code=unit.code)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Chuyển đơn vị cấp trên")})
+
+
+# --- People -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def person_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    form = PersonSearchForm(request.GET or None)
+    text = category = ""
+    if form.is_valid():
+        text, category = form.cleaned_data["q"], form.cleaned_data["category"]
+    people = _page(request, selectors.person_list(unit, text=text, category=category))
+    context = {
+        "unit": unit,
+        "form": form,
+        "people": people,
+        "can_manage": request.user.has_perm("units.manage_people", unit),
+    }
+    template = "units/person_list.html#table" if request.htmx else "units/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    require(request.user, "units.manage_people", unit)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(unit=unit, actor=request.user, start=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã thêm cán bộ “%(name)s”.") % {"name": person.full_name})
+            return redirect("units:person_detail", public_id=person.public_id)
+    return render(request, "units/person_form.html", {"form": form, "unit": unit, "title": _("Thêm cán bộ")})
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    person = selectors.person_get_for_user(request.user, public_id)
+    return render(
+        request,
+        "units/person_detail.html",
+        {
+            "person": person,
+            "can_manage": request.user.has_perm("units.change_person", person),
+            "account_form": AccountForPersonForm(initial={"email": person.email}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    person = selectors.person_get_for_user(request.user, public_id)
+    require(request.user, "units.change_person", person)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ cán bộ."))
+            return redirect("units:person_detail", public_id=person.public_id)
+    return render(request, "units/person_form.html", {"form": form, "unit": person.unit, "person": person, "title": _("Sửa hồ sơ cán bộ")})
+
+
+@login_required
+@require_POST
+def person_account(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Creates a login for a staff member; they set their password through the reset e-mail."""
+    person = selectors.person_get_for_user(request.user, public_id)
+    require(request.user, "units.change_person", person)
+    if person.user_id:
+        messages.info(request, _("Cán bộ này đã có tài khoản."))
+        return redirect("units:person_detail", public_id=person.public_id)
+    form = AccountForPersonForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("units:person_detail", public_id=person.public_id)
+    services.person_create_account(person, username=form.cleaned_data["username"], email=form.cleaned_data["email"], request=request)
+    messages.success(request, _("Đã tạo tài khoản và gửi thư hướng dẫn đặt mật khẩu tới %(email)s.") % form.cleaned_data)
+    return redirect("units:person_detail", public_id=person.public_id)
+
+
+# --- Roles ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, code)
+    can_manage = request.user.has_perm("units.manage_memberships", unit)
+    roles = grantable_roles(request.user, unit) if can_manage else frozenset()
+    form = MembershipGrantForm(request.POST or None, roles=roles) if can_manage else None
+    if request.method == "POST":
+        require(request.user, "units.manage_memberships", unit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.membership_grant(
+                    user=data["login"], unit=unit, role=data["role"], actor=request.user,
+                    valid_from=data["valid_from"], valid_to=data["valid_to"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Đã phân quyền cho %(user)s.") % {"user": data["login"]})
+                return redirect("units:membership_list", code=unit.code)
+    return render(
+        request,
+        "units/membership_list.html",
+        {
+            "unit": unit,
+            "memberships": selectors.membership_list(unit, include_past=request.GET.get("past") == "1"),
+            "form": form,
+            "can_manage": can_manage,
+            "grantable": roles,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = selectors.membership_get_for_user(request.user, public_id)
+    require(request.user, "units.manage_memberships", membership.unit)
+    if membership.role not in grantable_roles(request.user, membership.unit):
+        raise PermissionDenied(_("Bạn không thể thu hồi vai trò này."))
+    if membership.user_id == request.user.pk and membership.role in (Role.OFFICER, Role.ADMIN):
+        messages.error(request, _("Bạn không thể tự thu hồi quyền quản trị của chính mình."))
+    else:
+        services.membership_revoke(membership, actor=request.user)
+        messages.success(request, _("Đã thu hồi vai trò."))
+    return redirect("units:membership_list", code=membership.unit.code)
+
+
+# --- Blocks -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def block_list(request: HttpRequest) -> HttpResponse:
+    school_year = request.GET.get("nam_hoc") or None
+    blocks = _page(request, selectors.block_list_for_user(request.user, school_year))
+    organisers = [
+        u for u in selectors.unit_roots_for_user(request.user) if request.user.has_perm("units.manage_blocks", u)
+    ]
+    return render(request, "units/block_list.html", {"blocks": blocks, "organisers": organisers, "school_year": school_year})
+
+
+@login_required
+@require_GET
+def block_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    block = selectors.block_get_for_user(request.user, public_id)
+    return render(
+        request,
+        "units/block_detail.html",
+        {
+            "block": block,
+            "members": selectors.block_members(block),
+            "can_manage": request.user.has_perm("units.manage_blocks", block),
+        },
+    )
+
+
+def _save_block(request, form: BlockForm, organiser: Unit, block=None):
+    codes = form.cleaned_data["member_codes"]
+    found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        form.add_error("member_codes", _("Không tìm thấy mã đơn vị: %(codes)s") % {"codes": ", ".join(missing)})
+        return None
+    try:
+        return services.block_save(
+            organiser=organiser,
+            school_year=form.cleaned_data["school_year"],
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            members=list(found.values()),
+            block=block,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block_create(request: HttpRequest, code: str) -> HttpResponse:
+    organiser = selectors.unit_get_for_user(request.user, code)
+    require(request.user, "units.manage_blocks", organiser)
+    form = BlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        block = _save_block(request, form, organiser)
+        if block:
+            messages.success(request, _("Đã tạo khối thi đua “%(name)s”.") % {"name": block.name})
+            return redirect("units:block_detail", public_id=block.public_id)
+    return render(request, "units/block_form.html", {"form": form, "organiser": organiser, "title": _("Tạo khối/cụm thi đua")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    block = selectors.block_get_for_user(request.user, public_id)
+    require(request.user, "units.manage_blocks", block)
+    initial = {
+        "name": block.name,
+        "school_year": block.school_year,
+        "description": block.description,
+        "member_codes": "\n".join(selectors.block_members(block).values_list("code", flat=True)),
+    }
+    form = BlockForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _save_block(request, form, block.organiser, block=block):
+            messages.success(request, _("Đã lưu khối thi đua."))
+            return redirect("units:block_detail", public_id=block.public_id)
+    return render(
+        request, "units/block_form.html", {"form": form, "organiser": block.organiser, "block": block, "title": _("Sửa khối/cụm thi đua")}
+    )
+
+
+# --- Health -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness/readiness for load balancers and compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
