@@ -5,13 +5,48 @@ Province S: Sở S → Phòng P → schools A and B (A has a subject team). Prov
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import pytest
 
 from units.models import Person, Role, Unit, User
 
 from .factories import PersonFactory, ProvinceFactory, UserFactory, grant, make_unit
+
+
+def _reachable(url: str, default_port: int) -> tuple[str, int, bool]:
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or default_port
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return host, port, True
+    except OSError:
+        return host, port, False
+
+
+def pytest_sessionstart(session):
+    """Fail in one clear line when the real services the suite needs are not there."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).", returncode=3)
+    host, port, ok = _reachable(f"//{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}", 5432)
+    if not ok:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {host}:{port} (DATABASE_URL). "
+            "Start it, e.g. `docker compose up -d db redis`, then run the tests again.",
+            returncode=3,
+        )
+    host, port, ok = _reachable(settings.REDIS_URL, 6379)
+    if not ok:
+        pytest.exit(
+            f"Redis is not reachable at {host}:{port} (REDIS_URL). "
+            "Start it, e.g. `docker compose up -d db redis`, then run the tests again.",
+            returncode=3,
+        )
 
 
 @dataclass

@@ -260,10 +260,18 @@ def memberships_of(user) -> QuerySet[Membership]:
 # --- Blocks -----------------------------------------------------------------------------------------
 
 
-def block_list_for_user(user, school_year: str | None = None) -> QuerySet[EmulationBlock]:
+def _blocks_visible(user) -> QuerySet[EmulationBlock]:
+    """Blocks the user organises (or reaches the organiser of), and blocks one of their units is in."""
     scope = scope_for(user)
+    if scope.is_superuser:
+        return EmulationBlock.objects.all()
+    member_of = BlockMembership.objects.filter(unit__in=Unit.objects.filter(scope.q())).values("block_id")
+    return EmulationBlock.objects.filter(scope.q("organiser__") | Q(pk__in=member_of))
+
+
+def block_list_for_user(user, school_year: str | None = None) -> QuerySet[EmulationBlock]:
     qs = (
-        EmulationBlock.objects.filter(scope.q("organiser__"))
+        _blocks_visible(user)
         .select_related("organiser", "province")
         .annotate(member_count=Count("memberships"))
     )
@@ -273,8 +281,8 @@ def block_list_for_user(user, school_year: str | None = None) -> QuerySet[Emulat
 
 
 def block_get_for_user(user, public_id: str) -> EmulationBlock:
-    block = EmulationBlock.objects.select_related("organiser", "province").filter(public_id=public_id).first()
-    if block is None or not scope_for(user).reaches(block.organiser):
+    block = _blocks_visible(user).select_related("organiser", "province").filter(public_id=public_id).first()
+    if block is None:
         raise Http404("Không tìm thấy khối thi đua.")
     return block
 

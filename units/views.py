@@ -146,7 +146,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "parent": parent, "title": _("Thêm đơn vị trực thuộc")})
+    return render(request, "units/unit_form.html", {"form": form, "parent": parent, "back": parent, "title": _("Thêm đơn vị trực thuộc")})
 
 
 @login_required
@@ -162,7 +162,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         )
         messages.success(request, _("Đã lưu thông tin đơn vị."))
         return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Sửa thông tin đơn vị")})
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "back": unit, "title": _("Sửa thông tin đơn vị")})
 
 
 @login_required
@@ -189,7 +189,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
                     request, _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.") % {"unit": unit.name, "parent": target.name}
                 )
                 return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Chuyển đơn vị cấp trên")})
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "back": unit, "title": _("Chuyển đơn vị cấp trên")})
 
 
 # --- People -----------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def block_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         "units/block_detail.html",
         {
-            "block": block,
+            "eblock": block,
             "members": selectors.block_members(block),
             "can_manage": request.user.has_perm("units.manage_blocks", block),
         },
@@ -416,7 +416,7 @@ def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Đã lưu khối thi đua."))
             return redirect("units:block_detail", public_id=block.public_id)
     return render(
-        request, "units/block_form.html", {"form": form, "organiser": block.organiser, "block": block, "title": _("Sửa khối/cụm thi đua")}
+        request, "units/block_form.html", {"form": form, "organiser": block.organiser, "eblock": block, "title": _("Sửa khối/cụm thi đua")}
     )
 
 

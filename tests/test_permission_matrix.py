@@ -1,0 +1,169 @@
+"""Every URL of the portal × every member of the cast × GET and POST → the expected status.
+
+A new URL without a row here fails `test_every_url_has_a_row`. Objects of another province are requested
+by their real URLs and must answer 404 (not 403: an outsider learns nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from units import services
+from units.models import Membership
+
+USERS = ["anonymous", "principal_a", "teacher_a", "principal_b", "reviewer_p", "officer_s", "outsider"]
+
+# Library URLs (login, MFA, the Django admin) are tested by their libraries and by tests/units/test_auth.py.
+EXTERNAL_MODULES = ("allauth.", "django.contrib.admin")
+
+
+@dataclass
+class Row:
+    url: Callable  # (cast, extra) -> str
+    get: dict[str, int]
+    post: dict[str, int]
+
+
+def everyone(code: int, anonymous: int = 302) -> dict[str, int]:
+    return {u: (anonymous if u == "anonymous" else code) for u in USERS}
+
+
+def who(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    result = everyone(default, anonymous)
+    result.update(overrides)
+    return result
+
+
+# Visibility of school A: its own staff, the Phòng reviewer and the Sở officer; nobody else.
+SEES_A = dict(principal_a=200, teacher_a=200, reviewer_p=200, officer_s=200)
+HIDES_A = dict(principal_b=404, outsider=404)
+# Managing school A's people: its head and the Sở officer; others who see it get 403.
+MANAGES_A = dict(principal_a=200, teacher_a=403, reviewer_p=403, officer_s=200, **HIDES_A)
+# Changing school A's record (name, parent): officers only.
+EDITS_A = dict(principal_a=403, teacher_a=403, reviewer_p=403, officer_s=200, **HIDES_A)
+# Person of school B: school B's head, the reviewer and the officer see them.
+SEES_B_PERSON = dict(principal_a=404, teacher_a=404, principal_b=200, reviewer_p=200, officer_s=200, outsider=404)
+
+
+def _extra(cast) -> dict:
+    block = services.block_save(
+        organiser=cast.phong_p, school_year="2025-2026", name="Khối THCS - Tiểu học", members=[cast.school_a, cast.school_b]
+    )
+    teacher_role = Membership.objects.get(user=cast.teacher_a, unit=cast.school_a)
+    return {"block": block, "teacher_role": teacher_role}
+
+
+ROWS: dict[str, Row] = {
+    "units:home": Row(lambda c, x: reverse("units:home"), everyone(200), everyone(405)),
+    "units:profile": Row(lambda c, x: reverse("units:profile"), everyone(200), everyone(405)),
+    "units:unit_list": Row(lambda c, x: reverse("units:unit_list"), everyone(200), everyone(405)),
+    "units:unit_detail": Row(
+        lambda c, x: reverse("units:unit_detail", args=[c.school_a.code]), who(404, **SEES_A), everyone(405)
+    ),
+    "units:unit_children": Row(
+        lambda c, x: reverse("units:unit_children", args=[c.school_a.code]), who(404, **SEES_A), everyone(405)
+    ),
+    "units:unit_create": Row(
+        lambda c, x: reverse("units:unit_create", args=[c.school_a.code]), who(404, **MANAGES_A), who(404, **MANAGES_A)
+    ),
+    "units:unit_edit": Row(
+        lambda c, x: reverse("units:unit_edit", args=[c.school_a.code]), who(404, **EDITS_A), who(404, **EDITS_A)
+    ),
+    "units:unit_move": Row(
+        lambda c, x: reverse("units:unit_move", args=[c.school_a.code]), who(404, **EDITS_A), who(404, **EDITS_A)
+    ),
+    "units:person_list": Row(
+        lambda c, x: reverse("units:person_list", args=[c.school_a.code]), who(404, **SEES_A), everyone(405)
+    ),
+    "units:person_create": Row(
+        lambda c, x: reverse("units:person_create", args=[c.school_a.code]), who(404, **MANAGES_A), who(404, **MANAGES_A)
+    ),
+    "units:membership_list": Row(
+        lambda c, x: reverse("units:membership_list", args=[c.school_a.code]),
+        who(404, **SEES_A),
+        who(404, **MANAGES_A),
+    ),
+    "units:block_create": Row(
+        lambda c, x: reverse("units:block_create", args=[c.so_s.code]),
+        who(404, officer_s=200),
+        who(404, officer_s=200),
+    ),
+    "units:person_detail": Row(
+        lambda c, x: reverse("units:person_detail", args=[c.person_b.public_id]), who(404, **SEES_B_PERSON), everyone(405)
+    ),
+    "units:person_edit": Row(
+        lambda c, x: reverse("units:person_edit", args=[c.person_b.public_id]),
+        who(404, **{**SEES_B_PERSON, "reviewer_p": 403}),
+        who(404, **{**SEES_B_PERSON, "reviewer_p": 403}),
+    ),
+    "units:person_account": Row(
+        lambda c, x: reverse("units:person_account", args=[c.person_b.public_id]),
+        everyone(405),
+        who(404, **{**SEES_B_PERSON, "principal_b": 302, "reviewer_p": 403, "officer_s": 302}),
+    ),
+    "units:membership_revoke": Row(
+        lambda c, x: reverse("units:membership_revoke", args=[x["teacher_role"].public_id]),
+        everyone(405),
+        who(404, principal_a=302, teacher_a=403, reviewer_p=403, officer_s=302),
+    ),
+    "units:block_list": Row(lambda c, x: reverse("units:block_list"), everyone(200), everyone(405)),
+    "units:block_detail": Row(
+        lambda c, x: reverse("units:block_detail", args=[x["block"].public_id]),
+        who(200, outsider=404),
+        everyone(405),
+    ),
+    "units:block_edit": Row(
+        lambda c, x: reverse("units:block_edit", args=[x["block"].public_id]),
+        who(403, officer_s=200, outsider=404),
+        who(403, officer_s=200, outsider=404),
+    ),
+    "units:healthz": Row(lambda c, x: reverse("units:healthz"), everyone(200, anonymous=200), everyone(405, anonymous=405)),
+}
+
+
+def _project_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns and namespace and p.namespace:
+                    ns = f"{namespace}:{p.namespace}"
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern):
+                module = getattr(p.callback, "__module__", "") or ""
+                if module.startswith(EXTERNAL_MODULES) or not p.name or (namespace or "").startswith("admin"):
+                    continue
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_a_row():
+    names = _project_url_names()
+    missing = names - ROWS.keys()
+    stale = ROWS.keys() - names
+    assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
+    assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
+
+
+CASES = [(name, user, method) for name in sorted(ROWS) for user in USERS for method in ("get", "post")]
+
+
+@pytest.mark.parametrize(("name", "user_key", "method"), CASES, ids=["-".join(c) for c in CASES])
+def test_matrix(cast, login, name, user_key, method):
+    row = ROWS[name]
+    extra = _extra(cast)
+    client = login(cast.users()[user_key])
+    url = row.url(cast, extra)
+    response = getattr(client, method)(url, {})
+    expected = getattr(row, method)[user_key]
+    assert response.status_code == expected, f"{method.upper()} {url} as {user_key}"
+    if expected == 302 and user_key == "anonymous":
+        assert "/tai-khoan/login/" in response["Location"]
