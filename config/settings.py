@@ -26,7 +26,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (see .env.example).")
-    SECRET_KEY = "insecure-development-and-test-key-never-used-in-production"
+    SECRET_KEY = "insecure-development-and-test-key-never-used-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

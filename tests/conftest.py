@@ -32,7 +32,9 @@ def pytest_sessionstart(session):
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.exit("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).", returncode=3)
+        pytest.exit(
+            "The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).", returncode=3
+        )
     host, port, ok = _reachable(f"//{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}", 5432)
     if not ok:
         pytest.exit(
@@ -85,10 +87,21 @@ def build_cast() -> Cast:
     prov_s = ProvinceFactory(code="S", name="Tỉnh Sông Xanh")
     prov_t = ProvinceFactory(code="T", name="Tỉnh Trà Vàng")
     ministry = make_unit("bo", None, code="BGDDT", name="Bộ Giáo dục và Đào tạo")
-    so_s = make_unit("so", ministry, code="SO-S", name="Sở Giáo dục và Đào tạo Sông Xanh", province=prov_s,
-                     place_name="Sông Xanh")
-    phong_p = make_unit("phong-gddt", so_s, code="PHONG-P", name="Phòng Giáo dục và Đào tạo huyện Phú Điền",
-                        place_name="Phú Điền")
+    so_s = make_unit(
+        "so",
+        ministry,
+        code="SO-S",
+        name="Sở Giáo dục và Đào tạo Sông Xanh",
+        province=prov_s,
+        place_name="Sông Xanh",
+    )
+    phong_p = make_unit(
+        "phong-gddt",
+        so_s,
+        code="PHONG-P",
+        name="Phòng Giáo dục và Đào tạo huyện Phú Điền",
+        place_name="Phú Điền",
+    )
     school_a = make_unit("thcs", phong_p, code="TRUONG-A", name="Trường THCS An Bình")
     team_a = make_unit("to-chuyen-mon", school_a, code="TO-A-TOAN", name="Tổ Toán - Tin")
     school_b = make_unit("tieu-hoc", phong_p, code="TRUONG-B", name="Trường Tiểu học Bình Minh")
@@ -113,9 +126,23 @@ def build_cast() -> Cast:
     person_b = PersonFactory(unit=school_b, full_name="Trần Văn Bình")
     person_x = PersonFactory(unit=school_x, full_name="Phạm Quốc Xuân")
     return Cast(
-        ministry, so_s, phong_p, school_a, team_a, school_b, so_t, school_x,
-        principal_a, teacher_a, principal_b, reviewer_p, officer_s, outsider,
-        person_teacher_a, person_b, person_x,
+        ministry,
+        so_s,
+        phong_p,
+        school_a,
+        team_a,
+        school_b,
+        so_t,
+        school_x,
+        principal_a,
+        teacher_a,
+        principal_b,
+        reviewer_p,
+        officer_s,
+        outsider,
+        person_teacher_a,
+        person_b,
+        person_x,
     )
 
 

@@ -16,8 +16,15 @@ def kind(code: str) -> UnitKind:
     return UnitKind.objects.get(code=code)
 
 
-def make_unit(kind_code: str, parent: Unit | None = None, *, name: str | None = None, code: str | None = None,
-              province: Province | None = None, **extra) -> Unit:
+def make_unit(
+    kind_code: str,
+    parent: Unit | None = None,
+    *,
+    name: str | None = None,
+    code: str | None = None,
+    province: Province | None = None,
+    **extra,
+) -> Unit:
     n = next(_seq)
     return services.unit_create(
         code=code or f"U{n:05d}",
@@ -50,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "Mat-khau-2026")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -46,12 +46,17 @@ MANAGES_A = dict(principal_a=200, teacher_a=403, reviewer_p=403, officer_s=200, 
 # Changing school A's record (name, parent): officers only.
 EDITS_A = dict(principal_a=403, teacher_a=403, reviewer_p=403, officer_s=200, **HIDES_A)
 # Person of school B: school B's head, the reviewer and the officer see them.
-SEES_B_PERSON = dict(principal_a=404, teacher_a=404, principal_b=200, reviewer_p=200, officer_s=200, outsider=404)
+SEES_B_PERSON = dict(
+    principal_a=404, teacher_a=404, principal_b=200, reviewer_p=200, officer_s=200, outsider=404
+)
 
 
 def _extra(cast) -> dict:
     block = services.block_save(
-        organiser=cast.phong_p, school_year="2025-2026", name="Khối THCS - Tiểu học", members=[cast.school_a, cast.school_b]
+        organiser=cast.phong_p,
+        school_year="2025-2026",
+        name="Khối THCS - Tiểu học",
+        members=[cast.school_a, cast.school_b],
     )
     teacher_role = Membership.objects.get(user=cast.teacher_a, unit=cast.school_a)
     return {"block": block, "teacher_role": teacher_role}
@@ -68,19 +73,27 @@ ROWS: dict[str, Row] = {
         lambda c, x: reverse("units:unit_children", args=[c.school_a.code]), who(404, **SEES_A), everyone(405)
     ),
     "units:unit_create": Row(
-        lambda c, x: reverse("units:unit_create", args=[c.school_a.code]), who(404, **MANAGES_A), who(404, **MANAGES_A)
+        lambda c, x: reverse("units:unit_create", args=[c.school_a.code]),
+        who(404, **MANAGES_A),
+        who(404, **MANAGES_A),
     ),
     "units:unit_edit": Row(
-        lambda c, x: reverse("units:unit_edit", args=[c.school_a.code]), who(404, **EDITS_A), who(404, **EDITS_A)
+        lambda c, x: reverse("units:unit_edit", args=[c.school_a.code]),
+        who(404, **EDITS_A),
+        who(404, **EDITS_A),
     ),
     "units:unit_move": Row(
-        lambda c, x: reverse("units:unit_move", args=[c.school_a.code]), who(404, **EDITS_A), who(404, **EDITS_A)
+        lambda c, x: reverse("units:unit_move", args=[c.school_a.code]),
+        who(404, **EDITS_A),
+        who(404, **EDITS_A),
     ),
     "units:person_list": Row(
         lambda c, x: reverse("units:person_list", args=[c.school_a.code]), who(404, **SEES_A), everyone(405)
     ),
     "units:person_create": Row(
-        lambda c, x: reverse("units:person_create", args=[c.school_a.code]), who(404, **MANAGES_A), who(404, **MANAGES_A)
+        lambda c, x: reverse("units:person_create", args=[c.school_a.code]),
+        who(404, **MANAGES_A),
+        who(404, **MANAGES_A),
     ),
     "units:membership_list": Row(
         lambda c, x: reverse("units:membership_list", args=[c.school_a.code]),
@@ -93,7 +106,9 @@ ROWS: dict[str, Row] = {
         who(404, officer_s=200),
     ),
     "units:person_detail": Row(
-        lambda c, x: reverse("units:person_detail", args=[c.person_b.public_id]), who(404, **SEES_B_PERSON), everyone(405)
+        lambda c, x: reverse("units:person_detail", args=[c.person_b.public_id]),
+        who(404, **SEES_B_PERSON),
+        everyone(405),
     ),
     "units:person_edit": Row(
         lambda c, x: reverse("units:person_edit", args=[c.person_b.public_id]),
@@ -121,7 +136,9 @@ ROWS: dict[str, Row] = {
         who(403, officer_s=200, outsider=404),
         who(403, officer_s=200, outsider=404),
     ),
-    "units:healthz": Row(lambda c, x: reverse("units:healthz"), everyone(200, anonymous=200), everyone(405, anonymous=405)),
+    "units:healthz": Row(
+        lambda c, x: reverse("units:healthz"), everyone(200, anonymous=200), everyone(405, anonymous=405)
+    ),
 }
 
 

@@ -12,7 +12,9 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "
 
 class VNDateField(forms.DateField):
     widget = DATE_WIDGET
-    default_error_messages = {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")}
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
@@ -22,7 +24,11 @@ class VNDateField(forms.DateField):
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
     kind = forms.ModelChoiceField(
-        label=_("Loại"), queryset=UnitKind.objects.all(), required=False, to_field_name="code", empty_label=_("Tất cả")
+        label=_("Loại"),
+        queryset=UnitKind.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Tất cả"),
     )
 
 
@@ -52,7 +58,9 @@ class UnitCreateForm(forms.Form):
 
 class UnitEditForm(forms.ModelForm):
     effective = VNDateField(
-        label=_("Ngày hiệu lực của tên mới"), required=False, help_text=_("Chỉ cần khi đổi tên. Mặc định: hôm nay.")
+        label=_("Ngày hiệu lực của tên mới"),
+        required=False,
+        help_text=_("Chỉ cần khi đổi tên. Mặc định: hôm nay."),
     )
     note = forms.CharField(label=_("Căn cứ/ghi chú (quyết định đổi tên...)"), max_length=255, required=False)
 
@@ -84,7 +92,7 @@ class PersonForm(forms.ModelForm):
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm cán bộ"), required=False, max_length=100)
     category = forms.ChoiceField(
-        label=_("Đối tượng"), required=False, choices=[("", _("Tất cả"))] + list(Person.Category.choices)
+        label=_("Đối tượng"), required=False, choices=[("", _("Tất cả")), *Person.Category.choices]
     )
 
 
@@ -104,7 +112,10 @@ class MembershipGrantForm(forms.Form):
 
     def clean_login(self):
         login = self.cleaned_data["login"].strip()
-        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
+        user = (
+            User.objects.filter(username__iexact=login).first()
+            or User.objects.filter(email__iexact=login).first()
+        )
         if user is None or not user.is_active:
             raise ValidationError(_("Không tìm thấy tài khoản “%(login)s”.") % {"login": login})
         return user

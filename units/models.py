@@ -255,7 +255,11 @@ def school_year_of(day: dt.date) -> str:
 
 def validate_school_year(value: str) -> None:
     parts = value.split("-")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 4 for p in parts) or int(parts[1]) != int(parts[0]) + 1:
+    if (
+        len(parts) != 2
+        or not all(p.isdigit() and len(p) == 4 for p in parts)
+        or int(parts[1]) != int(parts[0]) + 1
+    ):
         raise ValidationError(_("Năm học phải có dạng 2024-2025."))
 
 
@@ -333,7 +337,10 @@ class Person(NFCModel):
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     code = models.CharField(
-        _("mã định danh"), max_length=40, unique=True, help_text=_("Mã cán bộ trên CSDL ngành hoặc mã nội bộ.")
+        _("mã định danh"),
+        max_length=40,
+        unique=True,
+        help_text=_("Mã cán bộ trên CSDL ngành hoặc mã nội bộ."),
     )
     full_name = models.CharField(_("họ và tên"), max_length=120)
     gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
@@ -344,7 +351,12 @@ class Person(NFCModel):
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     user = models.OneToOneField(
-        User, verbose_name=_("tài khoản"), null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        User,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
     active = models.BooleanField(_("đang công tác"), default=True)
     search_text = models.CharField(max_length=300, blank=True, editable=False)
@@ -379,7 +391,9 @@ class Posting(models.Model):
         verbose_name = _("quá trình công tác")
         verbose_name_plural = _("quá trình công tác")
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(end__isnull=True), name="posting_one_current")
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end__isnull=True), name="posting_one_current"
+            )
         ]
 
 
@@ -411,7 +425,9 @@ class Membership(models.Model):
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày (không gồm)"), null=True, blank=True)
@@ -433,7 +449,9 @@ class Membership(models.Model):
                 name="membership_one_open_per_role",
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="membership_period_ordered",
             ),
         ]

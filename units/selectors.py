@@ -82,7 +82,9 @@ class Scope:
                 if unit.path.startswith(grant.unit_path):
                     roles.add(grant.role)
             elif grant.unit_id == unit.pk or (
-                unit.is_internal and unit.depth == grant.unit_depth + 1 and unit.path.startswith(grant.unit_path)
+                unit.is_internal
+                and unit.depth == grant.unit_depth + 1
+                and unit.path.startswith(grant.unit_path)
             ):
                 roles.add(grant.role)
         result = frozenset(roles)
@@ -235,7 +237,9 @@ def _postings():
 
 
 def membership_list(unit: Unit, *, include_past: bool = False) -> QuerySet[Membership]:
-    qs = Membership.objects.filter(unit=unit).select_related("user", "user__person", "granted_by", "revoked_by")
+    qs = Membership.objects.filter(unit=unit).select_related(
+        "user", "user__person", "granted_by", "revoked_by"
+    )
     if not include_past:
         qs = qs.filter(revoked_at__isnull=True)
     return qs.order_by("revoked_at", "role", "user__last_name", "user__username")
@@ -288,7 +292,9 @@ def block_get_for_user(user, public_id: str) -> EmulationBlock:
 
 
 def block_members(block: EmulationBlock) -> QuerySet[Unit]:
-    return Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
+    return (
+        Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
+    )
 
 
 def units_by_ids(ids: Iterable[int]) -> QuerySet[Unit]:

@@ -104,7 +104,9 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, note: str = "", **changes) -> Unit:
+def unit_update(
+    unit: Unit, *, actor=None, effective: dt.date | None = None, note: str = "", **changes
+) -> Unit:
     """Updates contact details; a change of name or short name closes the current history row so that
     documents issued before `effective` keep the old name."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -126,7 +128,9 @@ def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, not
 
 
 @transaction.atomic
-def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, note: str = "", reason=None) -> Unit:
+def unit_move(
+    unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, note: str = "", reason=None
+) -> Unit:
     """Re-parents a unit with its whole subtree (e.g. schools moved from an abolished Phòng to the Sở
     on 01/07/2025). History keeps the former parent; if the new parent is in another province, the
     subtree moves to that province."""
@@ -144,7 +148,9 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
         Unit.objects.filter(path__startswith=unit.path).update(province=new_parent.province_id)
     unit.refresh_from_db()
     _close_current_version(unit, effective)
-    _open_version(unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note)
+    _open_version(
+        unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note
+    )
     return unit
 
 
@@ -199,7 +205,7 @@ def person_update(person: Person, *, actor=None, **data) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     position_changed = "position" in data and nfc(data["position"]) != person.position
     for key, value in data.items():
-        if key in PERSON_FIELDS + ("active",):
+        if key in (*PERSON_FIELDS, "active"):
             setattr(person, key, value)
     person.full_clean()
     person.save()
@@ -211,7 +217,9 @@ def person_update(person: Person, *, actor=None, **data) -> Person:
 
 
 @transaction.atomic
-def person_transfer(person: Person, new_unit: Unit, *, effective: dt.date, position: str = "", actor=None) -> Person:
+def person_transfer(
+    person: Person, new_unit: Unit, *, effective: dt.date, position: str = "", actor=None
+) -> Person:
     """Moves a person to another unit; the posting history keeps where they were."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.unit_id == new_unit.pk:
@@ -231,7 +239,12 @@ def person_create_account(person: Person, *, username: str, email: str, request=
     from allauth.account.forms import ResetPasswordForm
 
     parts = person.full_name.rsplit(" ", 1)
-    user = User(username=username.strip(), email=email, first_name=parts[-1], last_name=parts[0] if len(parts) > 1 else "")
+    user = User(
+        username=username.strip(),
+        email=email,
+        first_name=parts[-1],
+        last_name=parts[0] if len(parts) > 1 else "",
+    )
     user.set_unusable_password()
     user.save()
     person.user = user
@@ -250,7 +263,13 @@ def person_create_account(person: Person, *, username: str, email: str, request=
 
 @transaction.atomic
 def membership_grant(
-    *, user, unit: Unit, role: str, actor=None, valid_from: dt.date | None = None, valid_to: dt.date | None = None
+    *,
+    user,
+    unit: Unit,
+    role: str,
+    actor=None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
 ) -> Membership:
     """Gives `user` a role at `unit`. Granting the same open role twice is a no-op returning the row."""
     if role not in Role.values:

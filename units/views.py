@@ -92,7 +92,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["kind"]):
         kind = form.cleaned_data["kind"]
-        results = _page(request, selectors.unit_search(request.user, form.cleaned_data["q"], kind.code if kind else None))
+        results = _page(
+            request, selectors.unit_search(request.user, form.cleaned_data["q"], kind.code if kind else None)
+        )
     context = {"form": form, "results": results}
     if results is None:
         context["roots"] = selectors.unit_roots_for_user(request.user)
@@ -146,7 +148,11 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "parent": parent, "back": parent, "title": _("Thêm đơn vị trực thuộc")})
+    return render(
+        request,
+        "units/unit_form.html",
+        {"form": form, "parent": parent, "back": parent, "title": _("Thêm đơn vị trực thuộc")},
+    )
 
 
 @login_required
@@ -158,11 +164,19 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("effective", "note")}
         services.unit_update(
-            unit, actor=request.user, effective=form.cleaned_data["effective"], note=form.cleaned_data["note"], **data
+            unit,
+            actor=request.user,
+            effective=form.cleaned_data["effective"],
+            note=form.cleaned_data["note"],
+            **data,
         )
         messages.success(request, _("Đã lưu thông tin đơn vị."))
         return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "back": unit, "title": _("Sửa thông tin đơn vị")})
+    return render(
+        request,
+        "units/unit_form.html",
+        {"form": form, "unit": unit, "back": unit, "title": _("Sửa thông tin đơn vị")},
+    )
 
 
 @login_required
@@ -176,20 +190,32 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.filter(code=form.cleaned_data["new_parent_code"].strip()).first()
         if target is None or not request.user.has_perm("units.change_unit", target):
-            form.add_error("new_parent_code", _("Không tìm thấy đơn vị cấp trên này trong phạm vi bạn quản lý."))
+            form.add_error(
+                "new_parent_code", _("Không tìm thấy đơn vị cấp trên này trong phạm vi bạn quản lý.")
+            )
         else:
             try:
                 services.unit_move(
-                    unit, target, effective=form.cleaned_data["effective"], actor=request.user, note=form.cleaned_data["note"]
+                    unit,
+                    target,
+                    effective=form.cleaned_data["effective"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(
-                    request, _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.") % {"unit": unit.name, "parent": target.name}
+                    request,
+                    _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.")
+                    % {"unit": unit.name, "parent": target.name},
                 )
                 return redirect("units:unit_detail", code=unit.code)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "back": unit, "title": _("Chuyển đơn vị cấp trên")})
+    return render(
+        request,
+        "units/unit_form.html",
+        {"form": form, "unit": unit, "back": unit, "title": _("Chuyển đơn vị cấp trên")},
+    )
 
 
 # --- People -----------------------------------------------------------------------------------------
@@ -222,7 +248,9 @@ def person_create(request: HttpRequest, code: str) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(unit=unit, actor=request.user, start=timezone.localdate(), **form.cleaned_data)
+            person = services.person_create(
+                unit=unit, actor=request.user, start=timezone.localdate(), **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -260,7 +288,11 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu hồ sơ cán bộ."))
             return redirect("units:person_detail", public_id=person.public_id)
-    return render(request, "units/person_form.html", {"form": form, "unit": person.unit, "person": person, "title": _("Sửa hồ sơ cán bộ")})
+    return render(
+        request,
+        "units/person_form.html",
+        {"form": form, "unit": person.unit, "person": person, "title": _("Sửa hồ sơ cán bộ")},
+    )
 
 
 @login_required
@@ -278,8 +310,12 @@ def person_account(request: HttpRequest, public_id: str) -> HttpResponse:
             for e in errors:
                 messages.error(request, e)
         return redirect("units:person_detail", public_id=person.public_id)
-    services.person_create_account(person, username=form.cleaned_data["username"], email=form.cleaned_data["email"], request=request)
-    messages.success(request, _("Đã tạo tài khoản và gửi thư hướng dẫn đặt mật khẩu tới %(email)s.") % form.cleaned_data)
+    services.person_create_account(
+        person, username=form.cleaned_data["username"], email=form.cleaned_data["email"], request=request
+    )
+    messages.success(
+        request, _("Đã tạo tài khoản và gửi thư hướng dẫn đặt mật khẩu tới %(email)s.") % form.cleaned_data
+    )
     return redirect("units:person_detail", public_id=person.public_id)
 
 
@@ -299,8 +335,12 @@ def membership_list(request: HttpRequest, code: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.membership_grant(
-                    user=data["login"], unit=unit, role=data["role"], actor=request.user,
-                    valid_from=data["valid_from"], valid_to=data["valid_to"],
+                    user=data["login"],
+                    unit=unit,
+                    role=data["role"],
+                    actor=request.user,
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -344,9 +384,15 @@ def block_list(request: HttpRequest) -> HttpResponse:
     school_year = request.GET.get("nam_hoc") or None
     blocks = _page(request, selectors.block_list_for_user(request.user, school_year))
     organisers = [
-        u for u in selectors.unit_roots_for_user(request.user) if request.user.has_perm("units.manage_blocks", u)
+        u
+        for u in selectors.unit_roots_for_user(request.user)
+        if request.user.has_perm("units.manage_blocks", u)
     ]
-    return render(request, "units/block_list.html", {"blocks": blocks, "organisers": organisers, "school_year": school_year})
+    return render(
+        request,
+        "units/block_list.html",
+        {"blocks": blocks, "organisers": organisers, "school_year": school_year},
+    )
 
 
 @login_required
@@ -369,7 +415,9 @@ def _save_block(request, form: BlockForm, organiser: Unit, block=None):
     found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        form.add_error("member_codes", _("Không tìm thấy mã đơn vị: %(codes)s") % {"codes": ", ".join(missing)})
+        form.add_error(
+            "member_codes", _("Không tìm thấy mã đơn vị: %(codes)s") % {"codes": ", ".join(missing)}
+        )
         return None
     try:
         return services.block_save(
@@ -396,7 +444,11 @@ def block_create(request: HttpRequest, code: str) -> HttpResponse:
         if block:
             messages.success(request, _("Đã tạo khối thi đua “%(name)s”.") % {"name": block.name})
             return redirect("units:block_detail", public_id=block.public_id)
-    return render(request, "units/block_form.html", {"form": form, "organiser": organiser, "title": _("Tạo khối/cụm thi đua")})
+    return render(
+        request,
+        "units/block_form.html",
+        {"form": form, "organiser": organiser, "title": _("Tạo khối/cụm thi đua")},
+    )
 
 
 @login_required
@@ -411,12 +463,17 @@ def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "member_codes": "\n".join(selectors.block_members(block).values_list("code", flat=True)),
     }
     form = BlockForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _save_block(request, form, block.organiser, block=block):
-            messages.success(request, _("Đã lưu khối thi đua."))
-            return redirect("units:block_detail", public_id=block.public_id)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_block(request, form, block.organiser, block=block)
+    ):
+        messages.success(request, _("Đã lưu khối thi đua."))
+        return redirect("units:block_detail", public_id=block.public_id)
     return render(
-        request, "units/block_form.html", {"form": form, "organiser": block.organiser, "eblock": block, "title": _("Sửa khối/cụm thi đua")}
+        request,
+        "units/block_form.html",
+        {"form": form, "organiser": block.organiser, "eblock": block, "title": _("Sửa khối/cụm thi đua")},
     )
 
 

@@ -40,7 +40,9 @@ def _grow(cast, schools: int) -> None:
         ]
     )
     services.block_save(
-        organiser=cast.so_s, school_year=f"{1975 + schools // 50}-{1976 + schools // 50}", name=f"Khối {schools}",
+        organiser=cast.so_s,
+        school_year=f"{1975 + schools // 50}-{1976 + schools // 50}",
+        name=f"Khối {schools}",
         members=list(cast.phong_p.get_children()[: schools // 2]),
     )
 
