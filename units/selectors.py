@@ -102,6 +102,13 @@ class Scope:
             if g.role in SUBTREE_ROLES and unit.path.startswith(g.unit_path) and g.unit_path != unit.path
         )
 
+    def roles_held_at(self, unit: Unit) -> frozenset[str]:
+        """Roles granted at exactly this unit (a system admin holds admin everywhere)."""
+        roles = {g.role for g in self.grants if g.unit_id == unit.pk}
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
     @property
     def all_roles(self) -> frozenset[str]:
         roles = {g.role for g in self.grants}
