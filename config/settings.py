@@ -259,6 +259,13 @@ LOGGING = {
     },
 }
 
+# --- Dashboard --------------------------------------------------------------------------------------
+# Panels shown on the home page, provided by apps that units may not import (see STYLE.md's arrows).
+# Each is a callable (request) -> dict | None with "template" and its context, or None to show nothing.
+DASHBOARD_PANELS = [
+    "campaigns.panels.upcoming_deadlines",
+]
+
 # --- Import/export ----------------------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -7,5 +7,6 @@ admin.site.site_title = "Cổng thi đua"
 urlpatterns = [
     path("tai-khoan/", include("allauth.urls")),
     path("quan-tri/", admin.site.urls),
+    path("ke-hoach/", include("campaigns.urls")),
     path("", include("units.urls")),
 ]

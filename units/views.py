@@ -3,6 +3,7 @@ user's reach), check the rule (403), call a service, render."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,10 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
         if m.reaches_subtree:
             overview.append((m, selectors.unit_subtree_counts(m.unit)))
     # One grouped query per distinct subtree unit, bounded by the user's number of roles, not by units.
+    panels = [panel for path in settings.DASHBOARD_PANELS if (panel := import_string(path)(request))]
     return render(
         request,
         "units/home.html",
         {
+            "panels": panels,
             "memberships": memberships,
             "overview": overview,
             "is_reviewer": bool(scope.all_roles & {Role.REVIEWER, Role.OFFICER, Role.ADMIN}),
