@@ -118,13 +118,14 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
+    scope = selectors.scope_for(request.user)
     children = _page(request, selectors.unit_children(unit))
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": selectors.unit_ancestors(unit),
+            "ancestors": [(a, scope.reaches(a)) for a in selectors.unit_ancestors(unit)],
             "children": children,
             "counts": selectors.unit_subtree_counts(unit),
             "history": selectors.unit_history(unit),
