@@ -234,10 +234,8 @@ def person_transfer(
 
 
 @transaction.atomic
-def person_create_account(person: Person, *, username: str, email: str, request=None) -> User:
-    """Gives a staff member a login with no usable password and e-mails them a link to set one."""
-    from allauth.account.forms import ResetPasswordForm
-
+def person_create_account(person: Person, *, username: str, email: str) -> User:
+    """Gives a staff member a login with no usable password (they set one through the reset e-mail)."""
     parts = person.full_name.rsplit(" ", 1)
     user = User(
         username=username.strip(),
@@ -251,11 +249,16 @@ def person_create_account(person: Person, *, username: str, email: str, request=
     if not person.email:
         person.email = email
     person.save(update_fields=["user", "email", "updated_at"])
-    if request is not None:
-        form = ResetPasswordForm(data={"email": email})
-        if form.is_valid():
-            transaction.on_commit(lambda: form.save(request))
     return user
+
+
+def account_send_password_setup(request, email: str) -> None:
+    """E-mails the password-setting link (allauth's reset flow, Vietnamese templates)."""
+    from allauth.account.forms import ResetPasswordForm
+
+    form = ResetPasswordForm(data={"email": email})
+    if form.is_valid():
+        form.save(request)
 
 
 # --- Roles ------------------------------------------------------------------------------------------

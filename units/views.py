@@ -316,8 +316,9 @@ def person_account(request: HttpRequest, public_id: str) -> HttpResponse:
                 messages.error(request, e)
         return redirect("units:person_detail", public_id=person.public_id)
     services.person_create_account(
-        person, username=form.cleaned_data["username"], email=form.cleaned_data["email"], request=request
+        person, username=form.cleaned_data["username"], email=form.cleaned_data["email"]
     )
+    services.account_send_password_setup(request, form.cleaned_data["email"])
     messages.success(
         request, _("Đã tạo tài khoản và gửi thư hướng dẫn đặt mật khẩu tới %(email)s.") % form.cleaned_data
     )
