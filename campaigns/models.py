@@ -63,7 +63,7 @@ class Campaign(NFCModel):
         related_name="responses",
     )
     attachment = models.FileField(_("bản ký (PDF)"), upload_to="campaigns/%Y/", blank=True)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -461,7 +461,7 @@ class TargetReport(models.Model):
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2, null=True, blank=True)
     evidence_url = models.URLField(_("liên kết minh chứng"), blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    reported_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reported_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -536,7 +536,7 @@ class Task(NFCModel):
 
 class TaskNote(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("nội dung cập nhật"))
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
     status = models.CharField(_("tình trạng"), max_length=12, choices=Task.Status.choices)
@@ -564,7 +564,7 @@ class CampaignChange(models.Model):
     after = models.CharField(max_length=300, blank=True)
     reason = models.TextField(_("lý do"))
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ which caps Django below the version we run."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -11,5 +12,11 @@ app = Celery("thidua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Filled by the apps that own periodic work (reminder sweep, export clean-up).
-app.conf.beat_schedule = {}
+# The periodic schedule (Asia/Ho_Chi_Minh, CELERY_TIMEZONE). Each entry calls a thin task of the app
+# that owns the work; every task is idempotent, so a beat restart or a duplicate run is harmless.
+app.conf.beat_schedule = {
+    "obligations-roll-forward": {
+        "task": "campaigns.roll_forward_obligations",
+        "schedule": crontab(hour=0, minute=30),
+    },
+}
