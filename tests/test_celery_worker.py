@@ -26,8 +26,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def _worker_env() -> dict:
     db = settings.DATABASES["default"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env.update(
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}",
+        DATABASE_URL=f"postgres://{auth}@{host}/{connection.settings_dict['NAME']}",
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/15",  # a broker db of its own
         DJANGO_DEBUG="true",
     )
