@@ -268,5 +268,6 @@ DASHBOARD_PANELS = [
 
 # --- Import/export ----------------------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Unit and person history rows are the audit trail of imports.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

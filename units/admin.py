@@ -1,0 +1,143 @@
+"""Django admin for system administrators (is_staff). Officers work in the portal's own pages."""
+
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from .models import (
+    BlockMembership,
+    EmulationBlock,
+    Membership,
+    Person,
+    Posting,
+    Province,
+    Unit,
+    UnitKind,
+    UnitVersion,
+    User,
+)
+from .resources import PersonResource, UnitResource
+
+FORMATS = [base_formats.CSV, base_formats.XLSX]
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "last_login")
+    search_fields = ("username", "email", "first_name", "last_name")
+    list_filter = ("is_active", "is_staff")
+    exclude = ("password", "user_permissions", "groups")
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "active", "merged_into")
+    search_fields = ("code", "name")
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "sort_order")
+    list_filter = ("category",)
+    filter_horizontal = ("allowed_parents",)
+
+
+class UnitVersionInline(admin.TabularInline):
+    model = UnitVersion
+    fk_name = "unit"
+    extra = 0
+    can_delete = False
+    readonly_fields = (
+        "name",
+        "short_name",
+        "parent",
+        "parent_name",
+        "valid_from",
+        "valid_to",
+        "reason",
+        "note",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportModelAdmin):
+    resource_classes = [UnitResource]
+    formats = FORMATS
+    list_display = ("code", "name", "kind", "province", "parent", "active_to")
+    list_filter = ("kind", "province")
+    search_fields = ("code", "name", "short_name")
+    list_select_related = ("kind", "province", "parent")
+    readonly_fields = ("path", "depth", "numchild", "parent", "province", "is_internal")
+    fields = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "province",
+        "place_name",
+        "address",
+        "email",
+        "phone",
+        "active_from",
+        "active_to",
+        "merged_into",
+        "path",
+        "depth",
+        "numchild",
+        "is_internal",
+    )
+    raw_id_fields = ("merged_into",)
+    inlines = [UnitVersionInline]
+
+    def has_add_permission(self, request):
+        # Units are added under a parent through the portal or the import, which keep the tree right.
+        return False
+
+
+class BlockMembershipInline(admin.TabularInline):
+    model = BlockMembership
+    fk_name = "block"
+    extra = 0
+    raw_id_fields = ("unit",)
+    fields = ("unit",)
+
+
+@admin.register(EmulationBlock)
+class EmulationBlockAdmin(admin.ModelAdmin):
+    list_display = ("name", "school_year", "organiser", "province")
+    list_filter = ("school_year", "province")
+    search_fields = ("name",)
+    raw_id_fields = ("organiser",)
+    inlines = [BlockMembershipInline]
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    extra = 0
+    raw_id_fields = ("unit",)
+
+
+@admin.register(Person)
+class PersonAdmin(ImportExportModelAdmin):
+    resource_classes = [PersonResource]
+    formats = FORMATS
+    list_display = ("code", "full_name", "position", "category", "unit", "user", "active")
+    list_filter = ("category", "active")
+    search_fields = ("code", "full_name", "email")
+    list_select_related = ("unit", "user")
+    raw_id_fields = ("unit", "user")
+    inlines = [PostingInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit", "valid_from", "valid_to", "revoked_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "unit__code", "unit__name")
+    raw_id_fields = ("user", "unit", "granted_by", "revoked_by")
+    list_select_related = ("user", "unit")

@@ -1,0 +1,426 @@
+"""Import of units and staff from Excel or CSV: validate every row first, then write all or nothing.
+
+Used by the management commands (import_units, import_staff) and by the admin's import-export resources
+(units/resources.py), so every path applies the same rules: Vietnamese headers, row numbers as the
+spreadsheet shows them (header = row 1), NFC text, no formula-looking cells, parents resolved in the file
+or the database, allowed parent kinds, no cycles, the importing user's scope, re-import updating by code
+through the services (so renames and moves keep their history).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .cells import looks_like_formula
+from .models import Person, Unit, UnitKind, fold, nfc
+from .selectors import scope_for
+
+UNIT_COLUMNS = {
+    "code": "Mã đơn vị",
+    "name": "Tên đơn vị",
+    "short_name": "Tên viết tắt",
+    "kind": "Loại đơn vị",
+    "parent_code": "Mã đơn vị cấp trên",
+    "place_name": "Địa danh",
+    "address": "Địa chỉ",
+    "email": "Thư điện tử",
+    "phone": "Điện thoại",
+}
+STAFF_COLUMNS = {
+    "code": "Mã định danh",
+    "full_name": "Họ và tên",
+    "gender": "Giới tính",
+    "date_of_birth": "Ngày sinh",
+    "position": "Chức vụ",
+    "category": "Đối tượng",
+    "unit_code": "Mã đơn vị",
+    "email": "Thư điện tử",
+    "phone": "Điện thoại",
+}
+
+
+class ImportFileError(Exception):
+    """The file itself cannot be read (wrong type, encoding, too many rows)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.row}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    actions: dict[int, str] = field(default_factory=dict)  # row → "new" | "update" | "skip"
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        verb = "Đã nhập" if self.written else "Kiểm tra xong (chưa ghi)"
+        return (
+            f"{verb}: {self.created} mới, {self.updated} cập nhật, {self.moved} chuyển cấp trên, "
+            f"{self.unchanged} không đổi."
+        )
+
+
+# --- Reading ----------------------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]:
+    """Rows of the first sheet (xlsx) or of a UTF-8 CSV as (row number, {header: value})."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        if not data.startswith(b"PK\x03\x04"):
+            raise ImportFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+        from openpyxl import load_workbook
+
+        try:
+            # data_only=False: a formula cell comes back as its "=..." text and is refused, never evaluated.
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ImportFileError("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.") from exc
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    elif name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("Tệp CSV phải được lưu với mã hóa UTF-8.") from exc
+        if "\x00" in text:
+            raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ; hãy xuất lại từ Excel dạng CSV UTF-8.")
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    if not rows:
+        raise ImportFileError("Tệp không có dữ liệu.")
+    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            f"Tệp có quá nhiều dòng (tối đa {settings.IMPORT_MAX_ROWS:,} dòng).".replace(",", ".")
+        )
+    header = [nfc(str(h)) if h is not None else "" for h in rows[0]]
+    result = []
+    for number, values in enumerate(rows[1:], start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        result.append((number, {h: v for h, v in zip(header, values, strict=False) if h}))
+    return result
+
+
+def _columns(rows: list[tuple[int, dict]], spec: dict[str, str]) -> list[tuple[int, dict[str, object]]]:
+    """Maps Vietnamese headers (with or without accents, any case) to field keys."""
+    by_folded = {fold(label): key for key, label in spec.items()}
+    mapped = []
+    for number, values in rows:
+        mapped.append((number, {by_folded[fold(h)]: v for h, v in values.items() if fold(h) in by_folded}))
+    return mapped
+
+
+def _text(value, *, allow_phone: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = nfc(str(value))
+    if looks_like_formula(text) and not (allow_phone and text[1:2].isdigit() and text.startswith("+")):
+        raise ValueError("ô chứa công thức hoặc ký tự điều khiển ở đầu (=, +, -, @), không được phép")
+    return text
+
+
+def _row_text(values: dict, spec: dict[str, str], skip: tuple[str, ...] = ()) -> dict[str, str]:
+    row = {}
+    for key, label in spec.items():
+        if key in skip:
+            continue
+        try:
+            row[key] = _text(values.get(key), allow_phone=key == "phone")
+        except ValueError as exc:
+            raise ValueError(f"cột “{label}”: {exc}") from exc
+    return row
+
+
+# --- Units ------------------------------------------------------------------------------------------
+
+
+def import_units(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool = False) -> ImportReport:
+    rows = _columns(list(rows), UNIT_COLUMNS)
+    report = ImportReport()
+    kinds = {k.code: k for k in UnitKind.objects.prefetch_related("allowed_parents")}
+    kinds_by_name = {fold(k.name): k for k in kinds.values()}
+    clean: dict[str, dict] = {}
+    for number, values in rows:
+        try:
+            row = _row_text(values, UNIT_COLUMNS)
+        except ValueError as exc:
+            report.errors.append(RowError(number, str(exc)[0].upper() + str(exc)[1:] + "."))
+            continue
+        missing = [UNIT_COLUMNS[k] for k in ("code", "name", "kind") if not row[k]]
+        if missing:
+            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}."))
+            continue
+        kind = kinds.get(row["kind"]) or kinds_by_name.get(fold(row["kind"]))
+        if kind is None:
+            report.errors.append(RowError(number, f"Không có loại đơn vị “{row['kind']}”."))
+            continue
+        if row["code"] in clean:
+            first = clean[row["code"]]["row"]
+            report.errors.append(RowError(number, f"Mã đơn vị “{row['code']}” trùng với dòng {first}."))
+            continue
+        clean[row["code"]] = {**row, "kind": kind, "row": number}
+
+    existing = {
+        u.code: u for u in Unit.objects.filter(code__in=[*clean, *(r["parent_code"] for r in clean.values())])
+    }
+    scope = scope_for(actor) if actor is not None else None
+    for code, row in clean.items():
+        parent_code = row["parent_code"]
+        if not parent_code:
+            if code not in existing or existing[code].parent_id is not None:
+                report.errors.append(RowError(row["row"], "Thiếu mã đơn vị cấp trên."))
+            continue
+        if parent_code == code:
+            report.errors.append(RowError(row["row"], "Đơn vị không thể trực thuộc chính nó."))
+            continue
+        parent_kind = (
+            clean[parent_code]["kind"]
+            if parent_code in clean
+            else getattr(existing.get(parent_code), "kind", None)
+        )
+        if parent_kind is None:
+            report.errors.append(
+                RowError(row["row"], f"Không tìm thấy đơn vị cấp trên có mã “{parent_code}”.")
+            )
+            continue
+        allowed = {k.pk for k in row["kind"].allowed_parents.all()}
+        if allowed and parent_kind.pk not in allowed:
+            report.errors.append(
+                RowError(
+                    row["row"], f"Loại “{row['kind'].name}” không được trực thuộc loại “{parent_kind.name}”."
+                )
+            )
+            continue
+        if scope is not None:
+            anchor = existing.get(parent_code) or _first_existing_ancestor(parent_code, clean, existing)
+            target = existing.get(code)
+            in_scope = anchor is not None and bool(scope.roles_at(anchor) & {"officer", "admin"})
+            if target is not None:
+                in_scope = in_scope and bool(scope.roles_at(target) & {"officer", "admin"})
+            if not in_scope:
+                report.errors.append(RowError(row["row"], "Đơn vị cấp trên nằm ngoài phạm vi bạn quản lý."))
+                continue
+    order = _parents_first(clean, report)
+    if report.errors:
+        report.errors.sort(key=lambda e: e.row)
+        return report
+    _plan_units(order, clean, existing, report)
+    if dry_run:
+        return report
+    with transaction.atomic():
+        _write_units(order, clean, actor)
+    report.written = True
+    return report
+
+
+def _first_existing_ancestor(code: str, clean: dict, existing: dict) -> Unit | None:
+    seen = set()
+    while code in clean and code not in seen:
+        seen.add(code)
+        code = clean[code]["parent_code"]
+        if code in existing:
+            return existing[code]
+    return existing.get(code)
+
+
+def _parents_first(clean: dict, report: ImportReport) -> list[str]:
+    """Codes ordered so that a parent in the file comes before its children; cycles are errors."""
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+
+    def visit(code: str, path: list[str]) -> None:
+        if state.get(code) == 2:
+            return
+        if state.get(code) == 1:
+            cycle = path[path.index(code) :]
+            report.errors.append(
+                RowError(clean[code]["row"], f"Vòng lặp cấp trên: {' → '.join([*cycle, code])}.")
+            )
+            return
+        state[code] = 1
+        parent = clean[code]["parent_code"]
+        if parent in clean:
+            visit(parent, [*path, code])
+        state[code] = 2
+        order.append(code)
+
+    for code in clean:
+        visit(code, [])
+    return order
+
+
+UNIT_TEXT_FIELDS = ("name", "short_name", "place_name", "address", "email", "phone")
+
+
+def _given(row: dict, names: tuple[str, ...]) -> list[str]:
+    """On re-import an empty optional cell leaves the stored value alone; only filled cells update."""
+    return [f for f in names if row[f] not in ("", None)]
+
+
+def _plan_units(order, clean, existing, report: ImportReport) -> None:
+    for code in order:
+        row, unit = clean[code], existing.get(code)
+        if unit is None:
+            report.created += 1
+            report.actions[row["row"]] = "new"
+            continue
+        moved = row["parent_code"] and (unit.parent is None or unit.parent.code != row["parent_code"])
+        changed = any(row[f] != getattr(unit, f) for f in _given(row, UNIT_TEXT_FIELDS))
+        if moved:
+            report.moved += 1
+        if changed or moved:
+            report.updated += 1
+            report.actions[row["row"]] = "update"
+        else:
+            report.unchanged += 1
+            report.actions[row["row"]] = "skip"
+
+
+def _write_units(order, clean, actor) -> None:
+    today = timezone.localdate()
+    for code in order:
+        row = clean[code]
+        unit = Unit.objects.select_related("parent").filter(code=code).first()
+        parent = Unit.objects.filter(code=row["parent_code"]).first() if row["parent_code"] else None
+        if unit is None:
+            fields = {f: row[f] for f in UNIT_TEXT_FIELDS}
+            services.unit_create(code=code, kind=row["kind"], parent=parent, actor=actor, **fields)
+            continue
+        fields = {f: row[f] for f in _given(row, UNIT_TEXT_FIELDS)}
+        if parent is not None and unit.parent_id != parent.pk:
+            unit = services.unit_move(unit, parent, effective=today, actor=actor, note="Nhập từ tệp")
+        if any(fields[f] != getattr(unit, f) for f in fields):
+            services.unit_update(unit, actor=actor, effective=today, note="Nhập từ tệp", **fields)
+
+
+# --- Staff ------------------------------------------------------------------------------------------
+
+GENDERS = {
+    "nam": Person.Gender.MALE,
+    "nu": Person.Gender.FEMALE,
+    "m": Person.Gender.MALE,
+    "f": Person.Gender.FEMALE,
+}
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày sinh “{text}” không hợp lệ (dạng dd/mm/yyyy)")
+
+
+def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool = False) -> ImportReport:
+    rows = _columns(list(rows), STAFF_COLUMNS)
+    report = ImportReport()
+    categories = {fold(label): value for value, label in Person.Category.choices} | {
+        value: value for value in Person.Category.values
+    }
+    clean: dict[str, dict] = {}
+    for number, values in rows:
+        try:
+            row = _row_text(values, STAFF_COLUMNS, skip=("date_of_birth",))
+            row["date_of_birth"] = _date(values.get("date_of_birth"))
+        except ValueError as exc:
+            report.errors.append(RowError(number, str(exc)[0].upper() + str(exc)[1:] + "."))
+            continue
+        missing = [STAFF_COLUMNS[k] for k in ("code", "full_name", "category", "unit_code") if not row[k]]
+        if missing:
+            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}."))
+            continue
+        category = categories.get(fold(row["category"])) or categories.get(row["category"])
+        if category is None:
+            report.errors.append(RowError(number, f"Đối tượng “{row['category']}” không hợp lệ."))
+            continue
+        gender = GENDERS.get(fold(row["gender"])) if row["gender"] else ""
+        if gender is None:
+            report.errors.append(RowError(number, f"Giới tính “{row['gender']}” không hợp lệ (Nam hoặc Nữ)."))
+            continue
+        if row["code"] in clean:
+            report.errors.append(
+                RowError(number, f"Mã định danh “{row['code']}” trùng với dòng {clean[row['code']]['row']}.")
+            )
+            continue
+        clean[row["code"]] = {**row, "category": category, "gender": gender, "row": number}
+    units = {u.code: u for u in Unit.objects.filter(code__in={r["unit_code"] for r in clean.values()})}
+    people = {p.code: p for p in Person.objects.filter(code__in=list(clean)).select_related("unit")}
+    scope = scope_for(actor) if actor is not None else None
+    for code, row in clean.items():
+        unit = units.get(row["unit_code"])
+        if unit is None:
+            report.errors.append(RowError(row["row"], f"Không tìm thấy đơn vị có mã “{row['unit_code']}”."))
+            continue
+        if scope is not None and not (scope.roles_at(unit) & {"head", "officer", "admin"}):
+            report.errors.append(RowError(row["row"], "Đơn vị nằm ngoài phạm vi bạn quản lý."))
+            continue
+        person = people.get(code)
+        if person is None:
+            report.created += 1
+            report.actions[row["row"]] = "new"
+        elif person.unit_id != unit.pk or any(
+            row[f] != getattr(person, f)
+            for f in _given(row, ("full_name", "gender", "date_of_birth", "position", "category"))
+        ):
+            report.updated += 1
+            report.moved += person.unit_id != unit.pk
+            report.actions[row["row"]] = "update"
+        else:
+            report.unchanged += 1
+            report.actions[row["row"]] = "skip"
+    if report.errors or dry_run:
+        report.errors.sort(key=lambda e: e.row)
+        return report
+    today = timezone.localdate()
+    fields = ("full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
+    try:
+        with transaction.atomic():
+            for code, row in clean.items():
+                person, unit = people.get(code), units[row["unit_code"]]
+                data = {f: row[f] for f in (fields if person is None else _given(row, fields))}
+                if person is None:
+                    services.person_create(unit=unit, actor=actor, start=today, code=code, **data)
+                    continue
+                if person.unit_id != unit.pk:
+                    person = services.person_transfer(person, unit, effective=today, position=row["position"])
+                services.person_update(person, actor=actor, **data)
+    except ValidationError as exc:
+        report.errors.append(RowError(0, "; ".join(exc.messages)))
+        return report
+    report.written = True
+    return report

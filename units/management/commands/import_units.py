@@ -1,0 +1,35 @@
+"""manage.py import_units FILE [--dry-run] — units from Excel/CSV, all rows or none."""
+
+from pathlib import Path
+
+from django.core.management import BaseCommand, CommandError
+
+from units import importing
+
+
+class Command(BaseCommand):
+    help = "Nhập danh sách đơn vị từ tệp Excel (.xlsx) hoặc CSV; có lỗi ở bất kỳ dòng nào thì không ghi gì."
+    importer = staticmethod(importing.import_units)
+    columns = importing.UNIT_COLUMNS
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+
+    def handle(self, *args, file: str, dry_run: bool, **options) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}.")
+        try:
+            rows = importing.read_table(path.read_bytes(), path.name)
+        except importing.ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        report = self.importer(rows, dry_run=dry_run)
+        if report.errors:
+            for error in report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(report.errors)} dòng có lỗi; không có dữ liệu nào được ghi. "
+                f"Các cột cần có: {', '.join(self.columns.values())}."
+            )
+        self.stdout.write(self.style.SUCCESS(report.summary()))
