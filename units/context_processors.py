@@ -10,4 +10,5 @@ def portal(request):
         "scope": (lambda: scope_for(user)) if user is not None else None,
         "SITE_NAME": "Cổng thi đua ngành Giáo dục",
         "DEBUG": settings.DEBUG,
+        "AXES_COOLOFF_MINUTES": round(float(settings.AXES_COOLOFF_TIME) * 60),
     }
