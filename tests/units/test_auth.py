@@ -21,8 +21,8 @@ def _fresh_counters(db):
     cache.clear()
 
 
-def test_login_page_is_vietnamese(client, db):
-    page = client.get(LOGIN).text
+def test_login_page_is_vietnamese_even_for_an_english_browser(client, db):
+    page = client.get(LOGIN, headers={"accept-language": "en-US,en;q=0.9"}).text
     assert "Đăng nhập" in page and "Quên mật khẩu?" in page
     assert "Sign In" not in page and "sign up" not in page.lower()
 
@@ -50,6 +50,11 @@ def test_lockout_after_five_failures_refuses_even_the_right_password(cast, clien
     assert r.status_code == 429
     assert "Tài khoản tạm thời bị khóa" in r.text and "30 phút" in r.text
     assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_password_reset_page_is_vietnamese(client, db):
+    page = client.get("/tai-khoan/password/reset/", headers={"accept-language": "en-US"}).text
+    assert "Đặt lại mật khẩu" in page and "Password Reset" not in page
 
 
 def test_password_reset_mail_is_vietnamese_and_sent_once(cast, client):
