@@ -35,10 +35,7 @@ def validate_day_month(day: int, month: int) -> None:
     longest = 28 if month == 2 else calendar.monthrange(2023, month)[1]
     if not 1 <= day <= longest:
         raise ValidationError(
-            _(
-                "Ngày %(d)02d/%(m)02d không có trong mọi năm; "
-                "hãy chọn một ngày có thật (ví dụ 28/02 hoặc 01/03)."
-            )
+            _("Ngày %(d)02d/%(m)02d không có trong mọi năm; hãy chọn một ngày có thật (ví dụ 28/02 hoặc 01/03).")
             % {"d": day, "m": month}
         )
 

@@ -29,9 +29,7 @@ class Campaign(NFCModel):
     issuer = models.ForeignKey(
         Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="campaigns"
     )
-    number = models.CharField(
-        _("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ: 2076/KH-SGDĐT")
-    )
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ: 2076/KH-SGDĐT"))
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("trích yếu / tên phong trào"), max_length=500)
     signer_position = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
@@ -73,9 +71,7 @@ class Campaign(NFCModel):
         verbose_name = _("kế hoạch thi đua")
         verbose_name_plural = _("kế hoạch thi đua")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="campaign_period_ordered"
-            ),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="campaign_period_ordered"),
             # One response plan per unit per parent campaign.
             models.UniqueConstraint(
                 fields=["issuer", "answers"],
@@ -180,9 +176,7 @@ class CampaignCriterion(NFCModel):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
     subject = models.CharField(_("áp dụng cho"), max_length=12, choices=Subject.choices)
-    category = models.CharField(
-        _("đối tượng cá nhân"), max_length=20, choices=Person.Category.choices, blank=True
-    )
+    category = models.CharField(_("đối tượng cá nhân"), max_length=20, choices=Person.Category.choices, blank=True)
     order = models.PositiveSmallIntegerField(default=1)
     text = models.TextField(_("tiêu chí"))
     check_code = models.CharField(_("điều kiện kiểm tra tự động"), max_length=40, blank=True)
@@ -217,9 +211,7 @@ class AwardPlan(NFCModel):
     round = models.CharField(_("đợt"), max_length=10, choices=Round.choices, default=Round.YEARLY)
     for_collectives = models.BooleanField(_("cho tập thể"), default=True)
     for_individuals = models.BooleanField(_("cho cá nhân"), default=True)
-    quota_scope = models.CharField(
-        _("hạn mức tính theo"), max_length=10, choices=QuotaScope.choices, blank=True
-    )
+    quota_scope = models.CharField(_("hạn mức tính theo"), max_length=10, choices=QuotaScope.choices, blank=True)
     quota_collectives = models.PositiveIntegerField(_("số tập thể tối đa"), null=True, blank=True)
     quota_individuals = models.PositiveIntegerField(_("số cá nhân tối đa"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), null=True, blank=True)
@@ -266,9 +258,7 @@ class Deadline(NFCModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
     title = models.CharField(_("nội dung phải nộp"), max_length=300)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    recurrence = models.CharField(
-        _("lặp lại"), max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE
-    )
+    recurrence = models.CharField(_("lặp lại"), max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE)
     due_date = models.DateField(_("ngày"), null=True, blank=True, help_text=_("Với hạn một lần."))
     day = models.PositiveSmallIntegerField(_("ngày trong tháng"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("tháng"), null=True, blank=True)
@@ -362,9 +352,7 @@ class Obligation(models.Model):
         verbose_name = _("nghĩa vụ nộp")
         verbose_name_plural = _("nghĩa vụ nộp")
         constraints = [
-            models.UniqueConstraint(
-                fields=["deadline", "unit", "period"], name="obligation_unique_per_period"
-            )
+            models.UniqueConstraint(fields=["deadline", "unit", "period"], name="obligation_unique_per_period")
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="obligation_status_due_idx"),
@@ -512,18 +500,12 @@ class Task(NFCModel):
         related_name="lead_tasks",
     )
     lead_text = models.CharField(_("chủ trì (nguyên văn)"), max_length=200, blank=True)
-    cooperating_units = models.ManyToManyField(
-        Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="+"
-    )
+    cooperating_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="+")
     cooperating_text = models.CharField(_("phối hợp (nguyên văn)"), max_length=400, blank=True)
     due_date = models.DateField(_("thời hạn"), null=True, blank=True)
     due_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=100, blank=True)
-    status = models.CharField(
-        _("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])
 
     class Meta:
         ordering = ["campaign", "order", "pk"]

@@ -50,9 +50,7 @@ def campaign_list_for_user(user, *, status: str = "", text: str = "") -> QuerySe
 def campaign_get_for_user(user, public_id: str) -> Campaign:
     campaign = (
         campaign_visible_qs(user)
-        .select_related(
-            "issuer", "issuer__kind", "issuer__province", "answers", "answers__issuer", "created_by"
-        )
+        .select_related("issuer", "issuer__kind", "issuer__province", "answers", "answers__issuer", "created_by")
         .filter(public_id=public_id)
         .first()
     )
@@ -138,9 +136,7 @@ def participants_status(
         obligations = obligations.filter(period=period)
     if status == "overdue":
         units = units.filter(
-            pk__in=obligations.filter(status=Obligation.Status.OPEN, due_at__lt=timezone.now()).values(
-                "unit_id"
-            )
+            pk__in=obligations.filter(status=Obligation.Status.OPEN, due_at__lt=timezone.now()).values("unit_id")
         )
     elif status:
         units = units.filter(pk__in=obligations.filter(status=status).values("unit_id"))
@@ -168,6 +164,30 @@ def participants_counts(campaign: Campaign, *, user, period: str | None = None) 
     counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("pk"))}
     counts["overdue"] = qs.filter(status=Obligation.Status.OPEN, due_at__lt=now).count()
     return counts
+
+
+def deadline_counts(campaign: Campaign, *, user) -> dict[int, dict[str, int]]:
+    """Per deadline: obligations by status (and overdue) over the units the user reaches; one query."""
+    rows = (
+        Obligation.objects.filter(deadline__campaign=campaign)
+        .filter(scope_for(user).q("unit__"))
+        .values("deadline_id")
+        .annotate(
+            open=Count("pk", filter=Q(status=Obligation.Status.OPEN)),
+            overdue=Count("pk", filter=Q(status=Obligation.Status.OPEN, due_at__lt=timezone.now())),
+            submitted=Count("pk", filter=Q(status=Obligation.Status.SUBMITTED)),
+            late=Count("pk", filter=Q(status=Obligation.Status.LATE)),
+            excused=Count("pk", filter=Q(status=Obligation.Status.EXCUSED)),
+        )
+    )
+    return {row.pop("deadline_id"): row for row in rows}
+
+
+def campaign_blocks(campaign: Campaign):
+    """Emulation blocks organised by the issuing unit (for the participants' filter)."""
+    from units.models import EmulationBlock
+
+    return EmulationBlock.objects.filter(organiser_id=campaign.issuer_id).order_by("-school_year", "name")
 
 
 def campaign_periods(campaign: Campaign) -> list[str]:
@@ -253,9 +273,7 @@ def meets(target: Target, report: TargetReport, goal: Decimal | None) -> bool:
     return actual >= goal if target.higher_is_better else actual <= goal
 
 
-def target_progress(
-    campaign: Campaign, *, user, period: str, root: Unit | None = None
-) -> list[TargetAggregate]:
+def target_progress(campaign: Campaign, *, user, period: str, root: Unit | None = None) -> list[TargetAggregate]:
     """For each target and unit kind: sums of numerators and denominators over the participants under
     `root` (default: all the user reaches), and how many units meet their goal. Three queries in all."""
     targets = list(campaign.targets.prefetch_related("values"))
@@ -264,9 +282,7 @@ def target_progress(
         units_qs = units_qs.filter(path__startswith=root.path)
     unit_kinds = dict(units_qs.values_list("pk", "kind_id"))
     kind_names = dict(units_qs.values_list("kind_id", "kind__name").distinct())
-    reports = TargetReport.objects.filter(
-        target__campaign=campaign, period=period, unit_id__in=list(unit_kinds)
-    )
+    reports = TargetReport.objects.filter(target__campaign=campaign, period=period, unit_id__in=list(unit_kinds))
     by_target: dict[int, list[TargetReport]] = defaultdict(list)
     for r in reports:
         by_target[r.target_id].append(r)
@@ -278,9 +294,7 @@ def target_progress(
     for target in targets:
         values = list(target.values.all())
         aggs = {
-            kind_id: TargetAggregate(
-                target, kind_names.get(kind_id, ""), goal_for(values, period, kind_id), units=n
-            )
+            kind_id: TargetAggregate(target, kind_names.get(kind_id, ""), goal_for(values, period, kind_id), units=n)
             for kind_id, n in sorted(per_kind_units.items(), key=lambda kv: kind_names.get(kv[0], ""))
         }
         for report in by_target.get(target.pk, []):
@@ -303,7 +317,5 @@ def target_report_get(target: Target, unit: Unit, period: str) -> TargetReport |
 
 def obligations_for_unit(campaign: Campaign, unit: Unit) -> QuerySet[Obligation]:
     return (
-        Obligation.objects.filter(deadline__campaign=campaign, unit=unit)
-        .select_related("deadline")
-        .order_by("due_at")
+        Obligation.objects.filter(deadline__campaign=campaign, unit=unit).select_related("deadline").order_by("due_at")
     )

@@ -38,9 +38,7 @@ BATCH = 5000
 
 def _require_draft(campaign: Campaign) -> None:
     if campaign.status != Campaign.Status.DRAFT:
-        raise ValidationError(
-            _("Kế hoạch đã ban hành: mọi thay đổi phải ghi lý do (dùng chức năng điều chỉnh).")
-        )
+        raise ValidationError(_("Kế hoạch đã ban hành: mọi thay đổi phải ghi lý do (dùng chức năng điều chỉnh)."))
 
 
 def _check_within_period(campaign: Campaign, start: dt.date | None, end: dt.date | None, what: str) -> None:
@@ -127,18 +125,14 @@ def phase_save(campaign: Campaign, *, phase: Phase | None = None, **data) -> Pha
     phase = phase or Phase(campaign=campaign)
     for key, value in data.items():
         setattr(phase, key, value)
-    _check_within_period(
-        campaign, phase.start_date, phase.end_date, _("Giai đoạn “%(n)s”") % {"n": phase.name}
-    )
+    _check_within_period(campaign, phase.start_date, phase.end_date, _("Giai đoạn “%(n)s”") % {"n": phase.name})
     phase.full_clean()
     phase.save()
     return phase
 
 
 @transaction.atomic
-def deadline_save(
-    campaign: Campaign, *, deadline: Deadline | None = None, unit_kinds=None, **data
-) -> Deadline:
+def deadline_save(campaign: Campaign, *, deadline: Deadline | None = None, unit_kinds=None, **data) -> Deadline:
     """Adds or edits a deadline of a draft. Day/month must exist every year (no 30/02)."""
     _require_draft(campaign)
     deadline = deadline or Deadline(campaign=campaign)
@@ -228,9 +222,7 @@ def obligations_materialise(
     attempted = 0
     for deadline in campaign.deadlines.prefetch_related("unit_kinds"):
         dates = [
-            (p, d)
-            for p, d in dl.occurrences(deadline, campaign.start_date, campaign.end_date)
-            if d <= until or p == ""
+            (p, d) for p, d in dl.occurrences(deadline, campaign.start_date, campaign.end_date) if d <= until or p == ""
         ]
         if not dates:
             continue
@@ -376,11 +368,7 @@ def deadline_change(
 def target_value_change(target_value: TargetValue, *, actor, reason: str, value) -> TargetValue:
     if not reason.strip():
         raise ValidationError(_("Kế hoạch đã ban hành: cần ghi lý do thay đổi chỉ tiêu."))
-    tv = (
-        TargetValue.objects.select_for_update()
-        .select_related("target", "target__campaign")
-        .get(pk=target_value.pk)
-    )
+    tv = TargetValue.objects.select_for_update().select_related("target", "target__campaign").get(pk=target_value.pk)
     before = str(tv.value)
     tv.value = Decimal(value)
     tv.full_clean()
@@ -467,10 +455,7 @@ def campaign_clone(
         target.campaign = campaign
         target.save()
         TargetValue.objects.bulk_create(
-            [
-                TargetValue(target=target, period=v.period, unit_kind_id=v.unit_kind_id, value=v.value)
-                for v in values
-            ]
+            [TargetValue(target=target, period=v.period, unit_kind_id=v.unit_kind_id, value=v.value) for v in values]
         )
     if answers is None:
         for task in source.tasks.all():
@@ -480,6 +465,22 @@ def campaign_clone(
             task.status = Task.Status.NOT_STARTED
             task.progress = 0
             task.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_attach(campaign: Campaign, upload, *, actor=None) -> Campaign:
+    """Stores the signed PDF under a random name (the original name is not trusted), replacing any old one."""
+    import secrets
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    old = campaign.attachment.name if campaign.attachment else None
+    upload.name = f"{campaign.public_id}-{secrets.token_hex(8)}.pdf"
+    campaign.attachment = upload
+    campaign.save(update_fields=["attachment", "updated_at"])
+    if old:
+        storage = campaign.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return campaign
 
 
@@ -538,10 +539,7 @@ def target_report_save(
     )
     if lock and lock.deadline.locks and now >= lock.effective_due_at:
         raise ValidationError(
-            _(
-                "Đã quá hạn báo cáo chỉ tiêu kỳ %(p)s; số liệu chỉ còn xem được. "
-                "Đề nghị cấp trên mở lại nếu cần sửa."
-            )
+            _("Đã quá hạn báo cáo chỉ tiêu kỳ %(p)s; số liệu chỉ còn xem được. Đề nghị cấp trên mở lại nếu cần sửa.")
             % {"p": period}
         )
     report = TargetReport.objects.select_for_update().filter(target=target, unit=unit, period=period).first()

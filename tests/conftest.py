@@ -32,9 +32,7 @@ def pytest_sessionstart(session):
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.exit(
-            "The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).", returncode=3
-        )
+        pytest.exit("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).", returncode=3)
     host, port, ok = _reachable(f"//{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}", 5432)
     if not ok:
         pytest.exit(

@@ -9,9 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST")) and k != "DATABASE_URL"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST")) and k != "DATABASE_URL"}
     env.update(
         DJANGO_SECRET_KEY="k7#Qv9!xR2@mT5$wL8^zB4&nP1*cF6(hJ3)yD0-sG7+eK2=aU9_oI5",
         DJANGO_ALLOWED_HOSTS="thidua.example.gov.vn",

@@ -6,14 +6,18 @@ by their real URLs and must answer 404 (not 403: an outsider learns nothing).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from campaigns import services as campaign_services
+from campaigns.models import Obligation, Task
 from units import services
-from units.models import Membership
+from units.models import Membership, UnitKind
 
 USERS = ["anonymous", "principal_a", "teacher_a", "principal_b", "reviewer_p", "officer_s", "outsider"]
 
@@ -46,9 +50,7 @@ MANAGES_A = dict(principal_a=200, teacher_a=403, reviewer_p=403, officer_s=200, 
 # Changing school A's record (name, parent): officers only.
 EDITS_A = dict(principal_a=403, teacher_a=403, reviewer_p=403, officer_s=200, **HIDES_A)
 # Person of school B: school B's head, the reviewer and the officer see them.
-SEES_B_PERSON = dict(
-    principal_a=404, teacher_a=404, principal_b=200, reviewer_p=200, officer_s=200, outsider=404
-)
+SEES_B_PERSON = dict(principal_a=404, teacher_a=404, principal_b=200, reviewer_p=200, officer_s=200, outsider=404)
 
 
 def _extra(cast) -> dict:
@@ -59,7 +61,58 @@ def _extra(cast) -> dict:
         members=[cast.school_a, cast.school_b],
     )
     teacher_role = Membership.objects.get(user=cast.teacher_a, unit=cast.school_a)
-    return {"block": block, "teacher_role": teacher_role}
+    return {"block": block, "teacher_role": teacher_role, **_campaign_objects(cast)}
+
+
+def _campaign_objects(cast) -> dict:
+    """A published campaign of Sở S (schools take part) with a deadline, a target, a task, a signed PDF,
+    and a draft of Sở S with one phase."""
+    kinds = list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"]))
+    published = campaign_services.campaign_create(
+        issuer=cast.so_s,
+        number="12/KH-SGDĐT",
+        issued_on=dt.date(2025, 8, 1),
+        title="Phong trào Chuyển đổi số",
+        start_date=dt.date(2025, 8, 1),
+        end_date=dt.date(2027, 12, 31),
+        participant_kinds=kinds,
+    )
+    deadline = campaign_services.deadline_save(
+        published,
+        title="Báo cáo chỉ tiêu",
+        kind="target_report",
+        recurrence="yearly",
+        day=15,
+        month=12,
+        basis="calendar_year",
+    )
+    target = campaign_services.target_save(
+        published, name="Tỷ lệ hồ sơ xử lý trực tuyến", kind="percent", values=[("2025", None, 80)]
+    )
+    task = campaign_services.part_save(
+        published, Task, code="2.1", title="Xây dựng kho học liệu", lead_unit=cast.phong_p
+    )
+    campaign_services.campaign_publish(published, now=dt.datetime(2025, 8, 2, 9, 0, tzinfo=dt.UTC))
+    campaign_services.campaign_attach(published, SimpleUploadedFile("kh.pdf", b"%PDF-1.4 test"))
+    draft = campaign_services.campaign_create(
+        issuer=cast.so_s,
+        title="Dự thảo kế hoạch",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    phase = campaign_services.phase_save(
+        draft, name="Giai đoạn 1", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 6, 30)
+    )
+    obligation = Obligation.objects.filter(deadline=deadline, unit=cast.school_a).first()
+    return {
+        "campaign": published,
+        "deadline": deadline,
+        "target": target,
+        "task": task,
+        "draft": draft,
+        "phase": phase,
+        "obligation": obligation,
+    }
 
 
 ROWS: dict[str, Row] = {
@@ -140,6 +193,74 @@ ROWS: dict[str, Row] = {
         lambda c, x: reverse("units:healthz"), everyone(200, anonymous=200), everyone(405, anonymous=405)
     ),
 }
+
+# --- campaigns ---------------------------------------------------------------------------------------
+# The published campaign of Sở S is visible to everyone in province S; the draft only to its issuer.
+SEES_CAMPAIGN = who(200, outsider=404)
+ONLY_ISSUER = who(404, officer_s=200)
+EDITOR_ACTS = who(403, officer_s=302, outsider=404)
+CAN_ISSUE = who(200, teacher_a=403, reviewer_p=403)
+ANSWERS = who(403, principal_a=200, principal_b=200, outsider=404)
+REPORT_VIEW = who(200, principal_b=404, outsider=404)
+REPORT_POST = who(403, principal_a=302, teacher_a=302, principal_b=404, outsider=404)
+REVIEWS_A = who(403, reviewer_p=302, officer_s=302, principal_b=404, outsider=404)
+CHANGE = who(403, officer_s=200, outsider=404)
+
+
+def _draft_url(name, *args):
+    return lambda c, x: reverse(name, args=[x["draft"].public_id, *args])
+
+
+def _pub_url(name, *args):
+    return lambda c, x: reverse(name, args=[x["campaign"].public_id, *args])
+
+
+ROWS.update(
+    {
+        "campaigns:list": Row(lambda c, x: reverse("campaigns:list"), everyone(200), everyone(405)),
+        "campaigns:create": Row(lambda c, x: reverse("campaigns:create"), CAN_ISSUE, CAN_ISSUE),
+        "campaigns:detail": Row(_pub_url("campaigns:detail"), SEES_CAMPAIGN, everyone(405)),
+        "campaigns:edit": Row(_draft_url("campaigns:edit"), ONLY_ISSUER, ONLY_ISSUER),
+        "campaigns:part_add": Row(_draft_url("campaigns:part_add", "giai-doan"), everyone(405), ONLY_ISSUER),
+        "campaigns:part_delete": Row(
+            lambda c, x: reverse("campaigns:part_delete", args=[x["draft"].public_id, "giai-doan", x["phase"].pk]),
+            everyone(405),
+            who(404, officer_s=302),
+        ),
+        "campaigns:publish": Row(_draft_url("campaigns:publish"), everyone(405), who(404, officer_s=302)),
+        "campaigns:close": Row(_pub_url("campaigns:close"), everyone(405), EDITOR_ACTS),
+        "campaigns:clone": Row(_pub_url("campaigns:clone"), everyone(405), EDITOR_ACTS),
+        "campaigns:answer": Row(_pub_url("campaigns:answer"), ANSWERS, ANSWERS),
+        "campaigns:target_report": Row(
+            lambda c, x: reverse("campaigns:target_report", args=[x["campaign"].public_id, c.school_a.code, "2025"]),
+            REPORT_VIEW,
+            REPORT_POST,
+        ),
+        "campaigns:attachment_upload": Row(_pub_url("campaigns:attachment_upload"), everyone(405), EDITOR_ACTS),
+        "campaigns:attachment_download": Row(_pub_url("campaigns:attachment_download"), SEES_CAMPAIGN, everyone(405)),
+        "campaigns:deadline_change": Row(
+            lambda c, x: reverse("campaigns:deadline_change", args=[x["deadline"].public_id]), CHANGE, CHANGE
+        ),
+        "campaigns:target_change": Row(
+            lambda c, x: reverse("campaigns:target_change", args=[x["target"].public_id]), CHANGE, CHANGE
+        ),
+        "campaigns:obligation_reopen": Row(
+            lambda c, x: reverse("campaigns:obligation_reopen", args=[x["obligation"].public_id]),
+            everyone(405),
+            REVIEWS_A,
+        ),
+        "campaigns:obligation_excuse": Row(
+            lambda c, x: reverse("campaigns:obligation_excuse", args=[x["obligation"].public_id]),
+            everyone(405),
+            REVIEWS_A,
+        ),
+        "campaigns:task_note": Row(
+            lambda c, x: reverse("campaigns:task_note", args=[x["task"].public_id]),
+            everyone(405),
+            EDITOR_ACTS,
+        ),
+    }
+)
 
 
 def _project_url_names() -> set[str]:

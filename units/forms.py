@@ -12,9 +12,7 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "
 
 class VNDateField(forms.DateField):
     widget = DATE_WIDGET
-    default_error_messages = {
-        "invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")
-    }
+    default_error_messages = {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
@@ -112,10 +110,7 @@ class MembershipGrantForm(forms.Form):
 
     def clean_login(self):
         login = self.cleaned_data["login"].strip()
-        user = (
-            User.objects.filter(username__iexact=login).first()
-            or User.objects.filter(email__iexact=login).first()
-        )
+        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
         if user is None or not user.is_active:
             raise ValidationError(_("Không tìm thấy tài khoản “%(login)s”.") % {"login": login})
         return user

@@ -114,9 +114,7 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]
     if not rows:
         raise ImportFileError("Tệp không có dữ liệu.")
     if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            f"Tệp có quá nhiều dòng (tối đa {settings.IMPORT_MAX_ROWS:,} dòng).".replace(",", ".")
-        )
+        raise ImportFileError(f"Tệp có quá nhiều dòng (tối đa {settings.IMPORT_MAX_ROWS:,} dòng).".replace(",", "."))
     header = [nfc(str(h)) if h is not None else "" for h in rows[0]]
     result = []
     for number, values in enumerate(rows[1:], start=2):
@@ -187,9 +185,7 @@ def import_units(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
             continue
         clean[row["code"]] = {**row, "kind": kind, "row": number}
 
-    existing = {
-        u.code: u for u in Unit.objects.filter(code__in=[*clean, *(r["parent_code"] for r in clean.values())])
-    }
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[*clean, *(r["parent_code"] for r in clean.values())])}
     scope = scope_for(actor) if actor is not None else None
     for code, row in clean.items():
         parent_code = row["parent_code"]
@@ -201,21 +197,15 @@ def import_units(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
             report.errors.append(RowError(row["row"], "Đơn vị không thể trực thuộc chính nó."))
             continue
         parent_kind = (
-            clean[parent_code]["kind"]
-            if parent_code in clean
-            else getattr(existing.get(parent_code), "kind", None)
+            clean[parent_code]["kind"] if parent_code in clean else getattr(existing.get(parent_code), "kind", None)
         )
         if parent_kind is None:
-            report.errors.append(
-                RowError(row["row"], f"Không tìm thấy đơn vị cấp trên có mã “{parent_code}”.")
-            )
+            report.errors.append(RowError(row["row"], f"Không tìm thấy đơn vị cấp trên có mã “{parent_code}”."))
             continue
         allowed = {k.pk for k in row["kind"].allowed_parents.all()}
         if allowed and parent_kind.pk not in allowed:
             report.errors.append(
-                RowError(
-                    row["row"], f"Loại “{row['kind'].name}” không được trực thuộc loại “{parent_kind.name}”."
-                )
+                RowError(row["row"], f"Loại “{row['kind'].name}” không được trực thuộc loại “{parent_kind.name}”.")
             )
             continue
         if scope is not None:
@@ -260,9 +250,7 @@ def _parents_first(clean: dict, report: ImportReport) -> list[str]:
             return
         if state.get(code) == 1:
             cycle = path[path.index(code) :]
-            report.errors.append(
-                RowError(clean[code]["row"], f"Vòng lặp cấp trên: {' → '.join([*cycle, code])}.")
-            )
+            report.errors.append(RowError(clean[code]["row"], f"Vòng lặp cấp trên: {' → '.join([*cycle, code])}."))
             return
         state[code] = 1
         parent = clean[code]["parent_code"]

@@ -237,9 +237,7 @@ class UnitVersion(models.Model):
         verbose_name = _("lịch sử đơn vị")
         verbose_name_plural = _("lịch sử đơn vị")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit"], condition=Q(valid_to__isnull=True), name="unitversion_one_current"
-            )
+            models.UniqueConstraint(fields=["unit"], condition=Q(valid_to__isnull=True), name="unitversion_one_current")
         ]
 
     def __str__(self) -> str:
@@ -255,11 +253,7 @@ def school_year_of(day: dt.date) -> str:
 
 def validate_school_year(value: str) -> None:
     parts = value.split("-")
-    if (
-        len(parts) != 2
-        or not all(p.isdigit() and len(p) == 4 for p in parts)
-        or int(parts[1]) != int(parts[0]) + 1
-    ):
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 4 for p in parts) or int(parts[1]) != int(parts[0]) + 1:
         raise ValidationError(_("Năm học phải có dạng 2024-2025."))
 
 
@@ -290,9 +284,7 @@ class EmulationBlock(NFCModel):
         ordering = ["province", "-school_year", "name"]
         verbose_name = _("khối/cụm thi đua")
         verbose_name_plural = _("khối/cụm thi đua")
-        constraints = [
-            models.UniqueConstraint(fields=["organiser", "school_year", "name"], name="block_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organiser", "school_year", "name"], name="block_unique_name")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school_year})"
@@ -309,9 +301,7 @@ class BlockMembership(models.Model):
         verbose_name = _("thành viên khối")
         verbose_name_plural = _("thành viên khối")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "organiser", "school_year"], name="block_one_per_unit_year"
-            )
+            models.UniqueConstraint(fields=["unit", "organiser", "school_year"], name="block_one_per_unit_year")
         ]
 
     def save(self, *args, **kwargs):
@@ -391,9 +381,7 @@ class Posting(models.Model):
         verbose_name = _("quá trình công tác")
         verbose_name_plural = _("quá trình công tác")
         constraints = [
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(end__isnull=True), name="posting_one_current"
-            )
+            models.UniqueConstraint(fields=["person"], condition=Q(end__isnull=True), name="posting_one_current")
         ]
 
 
@@ -425,9 +413,7 @@ class Membership(models.Model):
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày (không gồm)"), null=True, blank=True)

@@ -31,10 +31,7 @@ class ServiceImportMixin:
         **kwargs,
     ):
         headers = [str(h or "") for h in (dataset.headers or [])]
-        rows = [
-            (number, dict(zip(headers, values, strict=False)))
-            for number, values in enumerate(dataset, start=2)
-        ]
+        rows = [(number, dict(zip(headers, values, strict=False))) for number, values in enumerate(dataset, start=2)]
         report = type(self).importer(rows, actor=kwargs.get("user"), dry_run=dry_run)
         result = Result()
         result.diff_headers = headers

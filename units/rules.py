@@ -11,9 +11,7 @@ MANAGE_UNITS_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
 # What each role may hand out at a unit it manages.
 GRANTABLE_BY = {
     Role.HEAD: frozenset({Role.STAFF, Role.ASSESSOR, Role.SECRETARY}),
-    Role.OFFICER: frozenset(
-        {Role.HEAD, Role.STAFF, Role.ASSESSOR, Role.SECRETARY, Role.REVIEWER, Role.OFFICER}
-    ),
+    Role.OFFICER: frozenset({Role.HEAD, Role.STAFF, Role.ASSESSOR, Role.SECRETARY, Role.REVIEWER, Role.OFFICER}),
     Role.ADMIN: frozenset(Role.values),
 }
 

@@ -82,9 +82,7 @@ class Scope:
                 if unit.path.startswith(grant.unit_path):
                     roles.add(grant.role)
             elif grant.unit_id == unit.pk or (
-                unit.is_internal
-                and unit.depth == grant.unit_depth + 1
-                and unit.path.startswith(grant.unit_path)
+                unit.is_internal and unit.depth == grant.unit_depth + 1 and unit.path.startswith(grant.unit_path)
             ):
                 roles.add(grant.role)
         result = frozenset(roles)
@@ -244,9 +242,7 @@ def _postings():
 
 
 def membership_list(unit: Unit, *, include_past: bool = False) -> QuerySet[Membership]:
-    qs = Membership.objects.filter(unit=unit).select_related(
-        "user", "user__person", "granted_by", "revoked_by"
-    )
+    qs = Membership.objects.filter(unit=unit).select_related("user", "user__person", "granted_by", "revoked_by")
     if not include_past:
         qs = qs.filter(revoked_at__isnull=True)
     return qs.order_by("revoked_at", "role", "user__last_name", "user__username")
@@ -281,11 +277,7 @@ def _blocks_visible(user) -> QuerySet[EmulationBlock]:
 
 
 def block_list_for_user(user, school_year: str | None = None) -> QuerySet[EmulationBlock]:
-    qs = (
-        _blocks_visible(user)
-        .select_related("organiser", "province")
-        .annotate(member_count=Count("memberships"))
-    )
+    qs = _blocks_visible(user).select_related("organiser", "province").annotate(member_count=Count("memberships"))
     if school_year:
         qs = qs.filter(school_year=school_year)
     return qs.order_by("-school_year", "organiser__name", "name")
@@ -299,9 +291,7 @@ def block_get_for_user(user, public_id: str) -> EmulationBlock:
 
 
 def block_members(block: EmulationBlock) -> QuerySet[Unit]:
-    return (
-        Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
-    )
+    return Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
 
 
 def units_by_ids(ids: Iterable[int]) -> QuerySet[Unit]:

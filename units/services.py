@@ -104,9 +104,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(
-    unit: Unit, *, actor=None, effective: dt.date | None = None, note: str = "", **changes
-) -> Unit:
+def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, note: str = "", **changes) -> Unit:
     """Updates contact details; a change of name or short name closes the current history row so that
     documents issued before `effective` keep the old name."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -128,9 +126,7 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_move(
-    unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, note: str = "", reason=None
-) -> Unit:
+def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, note: str = "", reason=None) -> Unit:
     """Re-parents a unit with its whole subtree (e.g. schools moved from an abolished Phòng to the Sở
     on 01/07/2025). History keeps the former parent; if the new parent is in another province, the
     subtree moves to that province."""
@@ -148,9 +144,7 @@ def unit_move(
         Unit.objects.filter(path__startswith=unit.path).update(province=new_parent.province_id)
     unit.refresh_from_db()
     _close_current_version(unit, effective)
-    _open_version(
-        unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note
-    )
+    _open_version(unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note)
     return unit
 
 
@@ -217,9 +211,7 @@ def person_update(person: Person, *, actor=None, **data) -> Person:
 
 
 @transaction.atomic
-def person_transfer(
-    person: Person, new_unit: Unit, *, effective: dt.date, position: str = "", actor=None
-) -> Person:
+def person_transfer(person: Person, new_unit: Unit, *, effective: dt.date, position: str = "", actor=None) -> Person:
     """Moves a person to another unit; the posting history keeps where they were."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.unit_id == new_unit.pk:

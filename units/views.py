@@ -195,9 +195,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.filter(code=form.cleaned_data["new_parent_code"].strip()).first()
         if target is None or not request.user.has_perm("units.change_unit", target):
-            form.add_error(
-                "new_parent_code", _("Không tìm thấy đơn vị cấp trên này trong phạm vi bạn quản lý.")
-            )
+            form.add_error("new_parent_code", _("Không tìm thấy đơn vị cấp trên này trong phạm vi bạn quản lý."))
         else:
             try:
                 services.unit_move(
@@ -212,8 +210,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.")
-                    % {"unit": unit.name, "parent": target.name},
+                    _("Đã chuyển “%(unit)s” về trực thuộc “%(parent)s”.") % {"unit": unit.name, "parent": target.name},
                 )
                 return redirect("units:unit_detail", code=unit.code)
     return render(
@@ -315,9 +312,7 @@ def person_account(request: HttpRequest, public_id: str) -> HttpResponse:
             for e in errors:
                 messages.error(request, e)
         return redirect("units:person_detail", public_id=person.public_id)
-    services.person_create_account(
-        person, username=form.cleaned_data["username"], email=form.cleaned_data["email"]
-    )
+    services.person_create_account(person, username=form.cleaned_data["username"], email=form.cleaned_data["email"])
     services.account_send_password_setup(request, form.cleaned_data["email"])
     messages.success(
         request, _("Đã tạo tài khoản và gửi thư hướng dẫn đặt mật khẩu tới %(email)s.") % form.cleaned_data
@@ -390,9 +385,7 @@ def block_list(request: HttpRequest) -> HttpResponse:
     school_year = request.GET.get("nam_hoc") or None
     blocks = _page(request, selectors.block_list_for_user(request.user, school_year))
     organisers = [
-        u
-        for u in selectors.unit_roots_for_user(request.user)
-        if request.user.has_perm("units.manage_blocks", u)
+        u for u in selectors.unit_roots_for_user(request.user) if request.user.has_perm("units.manage_blocks", u)
     ]
     return render(
         request,
@@ -421,9 +414,7 @@ def _save_block(request, form: BlockForm, organiser: Unit, block=None):
     found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        form.add_error(
-            "member_codes", _("Không tìm thấy mã đơn vị: %(codes)s") % {"codes": ", ".join(missing)}
-        )
+        form.add_error("member_codes", _("Không tìm thấy mã đơn vị: %(codes)s") % {"codes": ", ".join(missing)})
         return None
     try:
         return services.block_save(
@@ -469,11 +460,7 @@ def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "member_codes": "\n".join(selectors.block_members(block).values_list("code", flat=True)),
     }
     form = BlockForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_block(request, form, block.organiser, block=block)
-    ):
+    if request.method == "POST" and form.is_valid() and _save_block(request, form, block.organiser, block=block):
         messages.success(request, _("Đã lưu khối thi đua."))
         return redirect("units:block_detail", public_id=block.public_id)
     return render(

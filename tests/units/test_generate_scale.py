@@ -13,9 +13,7 @@ from units.models import Person, Province, Unit, User
 def test_small_run_builds_a_valid_tree_and_clear_removes_only_it(cast):
     before = Unit.objects.count()
     out = io.StringIO()
-    call_command(
-        "generate_scale", "--provinces", "2", "--schools", "60", "--staff-per-school", "2", stdout=out
-    )
+    call_command("generate_scale", "--provinces", "2", "--schools", "60", "--staff-per-school", "2", stdout=out)
     assert "Trường" in out.getvalue() and "dòng/s" in out.getvalue()
     generated = Unit.objects.filter(code__startswith="SC-")
     assert generated.filter(kind__category="school").count() == 60

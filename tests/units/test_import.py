@@ -164,9 +164,7 @@ def test_staff_import_dates_and_transfer_history(cast):
     assert hoa.date_of_birth == dt.date(1985, 9, 5) and hoa.gender == "F" and hoa.unit == cast.school_a
     assert Person.objects.get(code="GV-02").date_of_birth == dt.date(1979, 2, 28)
 
-    moved = xlsx(
-        STAFF_HEADER, [["GV-01", "Nguyễn Thị Hoa", "Nữ", "05/09/1985", "Giáo viên", "Giáo viên", "TRUONG-B"]]
-    )
+    moved = xlsx(STAFF_HEADER, [["GV-01", "Nguyễn Thị Hoa", "Nữ", "05/09/1985", "Giáo viên", "Giáo viên", "TRUONG-B"]])
     report = importing.import_staff(importing.read_table(moved, "cb.xlsx"))
     assert report.ok and report.moved == 1
     hoa.refresh_from_db()
@@ -232,9 +230,7 @@ def test_admin_import_validates_then_confirms(cast, client):
     assert Unit.objects.get(code="ADM-1").parent == cast.phong_p
 
 
-@pytest.mark.parametrize(
-    "payload", ['=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
-)
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"])
 def test_export_writes_formula_looking_values_as_text(cast, payload):
     Unit.objects.filter(code="TRUONG-B").update(short_name=payload)
     data = base_formats.XLSX().export_data(UnitResource().export())
@@ -242,6 +238,4 @@ def test_export_writes_formula_looking_values_as_text(cast, payload):
     cells = [c for row in book.active.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     # Excel stores a bare CR as an escape sequence, so compare what follows the control character.
-    assert any(
-        isinstance(c.value, str) and c.value.startswith("'") and c.value.endswith(payload[1:]) for c in cells
-    )
+    assert any(isinstance(c.value, str) and c.value.startswith("'") and c.value.endswith(payload[1:]) for c in cells)

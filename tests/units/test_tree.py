@@ -62,9 +62,7 @@ def test_expired_and_revoked_roles_give_no_reach(cast):
 def test_reparent_after_district_abolished_keeps_history(cast):
     """1/7/2025: the Phòng is abolished and its schools move under the Sở. The school keeps its record,
     its subtree moves with it, and its history shows the former parent."""
-    services.unit_move(
-        cast.school_a, cast.so_s, effective=dt.date(2025, 7, 1), note="Theo Nghị quyết sắp xếp"
-    )
+    services.unit_move(cast.school_a, cast.so_s, effective=dt.date(2025, 7, 1), note="Theo Nghị quyết sắp xếp")
     school = Unit.objects.get(pk=cast.school_a.pk)
     team = Unit.objects.get(pk=cast.team_a.pk)
     assert school.parent_id == cast.so_s.pk
@@ -86,9 +84,9 @@ def test_reparent_after_district_abolished_keeps_history(cast):
 
 def test_move_to_another_province_moves_the_subtree_tenant(cast):
     services.unit_move(cast.school_a, cast.so_t, effective=dt.date(2025, 7, 1))
-    assert set(
-        Unit.objects.filter(code__in=["TRUONG-A", "TO-A-TOAN"]).values_list("province__code", flat=True)
-    ) == {"T"}
+    assert set(Unit.objects.filter(code__in=["TRUONG-A", "TO-A-TOAN"]).values_list("province__code", flat=True)) == {
+        "T"
+    }
     assert selectors.unit_visible_qs(cast.officer_s).filter(code="TRUONG-A").count() == 0
 
 
@@ -110,9 +108,7 @@ def test_rename_keeps_old_name_for_old_documents(cast):
     services.unit_update(cast.school_b, name="Trường Tiểu học Bình Minh 2", effective=dt.date(2025, 9, 5))
     versions = list(UnitVersion.objects.filter(unit=cast.school_b).order_by("pk"))
     assert versions[0].name == "Trường Tiểu học Bình Minh" and versions[0].valid_to == dt.date(2025, 9, 5)
-    assert (
-        versions[1].name == "Trường Tiểu học Bình Minh 2" and versions[1].reason == UnitVersion.Reason.RENAMED
-    )
+    assert versions[1].name == "Trường Tiểu học Bình Minh 2" and versions[1].reason == UnitVersion.Reason.RENAMED
 
 
 def test_merge_moves_children_and_closes_source(cast):

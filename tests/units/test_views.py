@@ -103,9 +103,7 @@ def test_revoke_keeps_the_row_and_ends_access(cast, login):
     assert m.revoked_at is not None and m.revoked_by == cast.principal_a
     teacher = login(cast.teacher_a)
     assert teacher.get(reverse("units:unit_detail", args=["TRUONG-A"])).status_code == 404
-    history = (
-        login(cast.principal_a).get(reverse("units:membership_list", args=["TRUONG-A"]), {"past": "1"}).text
-    )
+    history = login(cast.principal_a).get(reverse("units:membership_list", args=["TRUONG-A"]), {"past": "1"}).text
     assert "đã thu hồi" in history
 
 
@@ -146,16 +144,12 @@ def test_head_adds_a_subject_team_but_not_a_school(cast, login):
 def test_block_refuses_units_outside_organiser_and_double_membership(cast, login):
     client = login(cast.officer_s)
     url = reverse("units:block_create", args=["SO-S"])
-    r = client.post(
-        url, {"name": "Khối THCS", "school_year": "2025-2026", "member_codes": "TRUONG-A TRUONG-X"}
-    )
+    r = client.post(url, {"name": "Khối THCS", "school_year": "2025-2026", "member_codes": "TRUONG-A TRUONG-X"})
     assert "không trực thuộc" in r.text and 'value="Khối THCS"' in r.text
     bad_year = client.post(url, {"name": "Khối THCS", "school_year": "2025-2027", "member_codes": "TRUONG-A"})
     assert "Năm học phải có dạng 2024-2025" in bad_year.text
     client.post(url, {"name": "Khối THCS", "school_year": "2025-2026", "member_codes": "TRUONG-A"})
-    twice = client.post(
-        url, {"name": "Khối khác", "school_year": "2025-2026", "member_codes": "TRUONG-A, TRUONG-B"}
-    )
+    twice = client.post(url, {"name": "Khối khác", "school_year": "2025-2026", "member_codes": "TRUONG-A, TRUONG-B"})
     assert "Đã thuộc khối khác" in twice.text
     assert BlockMembership.objects.filter(unit=cast.school_a).count() == 1
 

@@ -51,9 +51,7 @@ class Command(BaseCommand):
         with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, DEBUG=False):
             for membership, label, url in pages:
                 client = Client()
-                client.force_login(
-                    membership.user, backend="allauth.account.auth_backends.AuthenticationBackend"
-                )
+                client.force_login(membership.user, backend="allauth.account.auth_backends.AuthenticationBackend")
                 with CaptureQueriesContext(connection) as ctx:
                     response = client.get(url)
                 if response.status_code != 200:

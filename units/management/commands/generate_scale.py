@@ -52,9 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=5000)
         parser.add_argument("--clear", action="store_true", help="Xóa dữ liệu đã sinh (mã SC-) rồi dừng.")
 
-    def handle(
-        self, *args, provinces: int, schools: int, staff_per_school: int, batch: int, clear: bool, **options
-    ):
+    def handle(self, *args, provinces: int, schools: int, staff_per_school: int, batch: int, clear: bool, **options):
         self.batch = batch
         self.t0 = time.perf_counter()
         if clear:
@@ -88,9 +86,7 @@ class Command(BaseCommand):
     def root(self, kinds) -> Unit:
         root = Unit.objects.filter(depth=1).order_by("path").first()
         if root is None:
-            root = Unit.objects.add_root(
-                {"code": f"{PREFIX}BO", "name": "Bộ Giáo dục và Đào tạo", "kind": kinds["bo"]}
-            )
+            root = Unit.objects.add_root({"code": f"{PREFIX}BO", "name": "Bộ Giáo dục và Đào tạo", "kind": kinds["bo"]})
         return root
 
     def _unit(self, code, name, kind, parent: Unit, path: str, province_id) -> Unit:
@@ -109,9 +105,7 @@ class Command(BaseCommand):
         )
 
     def _next_index(self, parent: Unit) -> int:
-        last = Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).aggregate(
-            m=Max("path")
-        )["m"]
+        last = Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).aggregate(m=Max("path"))["m"]
         if not last:
             return 1
         return int(last[-Unit.steplen :], 36) + 1
@@ -209,9 +203,7 @@ class Command(BaseCommand):
 
     def versions(self) -> None:
         started = time.perf_counter()
-        units = Unit.objects.filter(code__startswith=PREFIX).values_list(
-            "pk", "name", "parent_id", "province_id"
-        )
+        units = Unit.objects.filter(code__startswith=PREFIX).values_list("pk", "name", "parent_id", "province_id")
         rows = [
             UnitVersion(
                 unit_id=pk,
@@ -270,14 +262,9 @@ class Command(BaseCommand):
             users.append((f"sc.head.{school.code[len(PREFIX) :].lower()}", school, Role.HEAD))
         template = User(username="x")
         template.set_password(PASSWORD)
-        created = User.objects.bulk_create(
-            [User(username=u, password=template.password) for u, _, _ in users]
-        )
+        created = User.objects.bulk_create([User(username=u, password=template.password) for u, _, _ in users])
         Membership.objects.bulk_create(
-            [
-                Membership(user=user, unit=unit, role=role)
-                for user, (_, unit, role) in zip(created, users, strict=True)
-            ]
+            [Membership(user=user, unit=unit, role=role) for user, (_, unit, role) in zip(created, users, strict=True)]
         )
         self.log("Tài khoản đo hiệu năng", len(created), started)
 

@@ -28,9 +28,7 @@ from units.models import Person, Posting, Province, Unit, UnitKind, User, school
 
 
 class Command(BaseCommand):
-    help = (
-        "Tạo dữ liệu trình diễn: 4 tỉnh theo các kế hoạch mẫu, cán bộ giả định và tài khoản cho từng vai trò."
-    )
+    help = "Tạo dữ liệu trình diễn: 4 tỉnh theo các kế hoạch mẫu, cán bộ giả định và tài khoản cho từng vai trò."
 
     def handle(self, *args, **options) -> None:
         self.kinds = {k.code: k for k in UnitKind.objects.all()}
@@ -80,9 +78,7 @@ class Command(BaseCommand):
             self._schools(office, schools)
         self._schools(so, spec["schools"])
         for name, kind in spec.get("blocks", []):
-            members = list(
-                Unit.objects.filter(path__startswith=so.path, kind__code=kind, active_to__isnull=True)
-            )
+            members = list(Unit.objects.filter(path__startswith=so.path, kind__code=kind, active_to__isnull=True))
             services.block_save(
                 organiser=so,
                 school_year=school_year_of(dt.date(2024, 10, 1)),
@@ -118,9 +114,7 @@ class Command(BaseCommand):
             )
             for i, (position, category) in enumerate(positions, start=1):
                 name, gender = self._name()  # drawn even when the row exists, so names stay stable
-                birth = dt.date(
-                    1968 + self.rng.randrange(30), 1 + self.rng.randrange(12), 1 + self.rng.randrange(28)
-                )
+                birth = dt.date(1968 + self.rng.randrange(30), 1 + self.rng.randrange(12), 1 + self.rng.randrange(28))
                 code = f"{unit.code}-{i:02d}"
                 if code in existing:
                     continue
@@ -143,10 +137,7 @@ class Command(BaseCommand):
         Person.objects.bulk_create(people, batch_size=1000)
         created = Person.objects.filter(code__in=[p.code for p in people])
         Posting.objects.bulk_create(
-            [
-                Posting(person=p, unit_id=p.unit_id, position=p.position, start=dt.date(2020, 9, 5))
-                for p in created
-            ]
+            [Posting(person=p, unit_id=p.unit_id, position=p.position, start=dt.date(2020, 9, 5)) for p in created]
         )
         return len(people)
 
@@ -158,9 +149,7 @@ class Command(BaseCommand):
             if user is None:
                 name, gender = self._name()
                 last, first = name.rsplit(" ", 1)
-                user = User(
-                    username=username, first_name=first, last_name=last, email=f"{username}@demo.thidua.vn"
-                )
+                user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.thidua.vn")
                 user.set_password(DEMO_PASSWORD)
                 user.is_superuser = user.is_staff = role == "admin"
                 user.save()

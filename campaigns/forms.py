@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from units.forms import VNDateField
+from units.models import Person, UnitKind
+
+from .models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Deadline, Phase, Target, Task
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class CampaignFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo số hoặc trích yếu"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *Campaign.Status.choices]
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    issued_on = VNDateField(label=_("Ngày ban hành"), required=False)
+    start_date = VNDateField(label=_("Thời gian thi đua từ ngày"))
+    end_date = VNDateField(label=_("Đến ngày"))
+    participant_kinds = forms.ModelMultipleChoiceField(
+        label=_("Loại đơn vị tham gia thi đua"),
+        queryset=UnitKind.objects.exclude(category__in=["ministry"]).order_by("sort_order"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    individual_categories = forms.MultipleChoiceField(
+        label=_("Đối tượng cá nhân"),
+        choices=Person.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "number",
+            "issued_on",
+            "title",
+            "signer_position",
+            "signer_name",
+            "legal_basis",
+            "purpose",
+            "requirements",
+            "start_date",
+            "end_date",
+            "participant_kinds",
+            "include_issuer",
+            "individual_categories",
+            "participants_note",
+        ]
+        widgets = {f: TEXTAREA for f in ("legal_basis", "purpose", "requirements", "participants_note")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+class IssuerChoiceForm(forms.Form):
+    issuer = forms.ChoiceField(label=_("Đơn vị ban hành"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.code: u for u in units}
+        self.fields["issuer"].choices = [(u.code, u.name) for u in units]
+
+
+class PhaseForm(forms.ModelForm):
+    start_date = VNDateField(label=_("Từ ngày"))
+    end_date = VNDateField(label=_("Đến ngày"))
+    review_date = VNDateField(label=_("Ngày sơ kết/tổng kết (nếu có)"), required=False)
+
+    class Meta:
+        model = Phase
+        fields = [
+            "order",
+            "name",
+            "start_date",
+            "end_date",
+            "review",
+            "review_year",
+            "review_quarter",
+            "review_date",
+            "description",
+        ]
+        widgets = {"description": TEXTAREA}
+
+
+class DeadlineForm(forms.ModelForm):
+    due_date = VNDateField(label=_("Ngày (hạn một lần)"), required=False)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "title",
+            "kind",
+            "recurrence",
+            "due_date",
+            "day",
+            "month",
+            "before",
+            "basis",
+            "first_year",
+            "last_year",
+            "audience",
+            "unit_kinds",
+            "locks",
+            "note",
+        ]
+        widgets = {"unit_kinds": forms.CheckboxSelectMultiple, "note": TEXTAREA}
+
+
+class TargetForm(forms.ModelForm):
+    goals = forms.CharField(
+        label=_("Mục tiêu theo năm và loại đơn vị"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2025: 90\n2025 phong-gddt: 90\n2025 thcs: 80"}),
+        help_text=_("Mỗi dòng: năm, (tùy chọn) mã loại đơn vị, dấu hai chấm, giá trị. Ví dụ “2025 thcs: 80”."),
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "code",
+            "order",
+            "name",
+            "kind",
+            "numerator_label",
+            "denominator_label",
+            "unit_label",
+            "higher_is_better",
+            "note",
+        ]
+        widgets = {"note": TEXTAREA}
+
+    def clean_goals(self) -> list[tuple[str, UnitKind | None, Decimal]]:
+        goals = []
+        kinds = {k.code: k for k in UnitKind.objects.all()}
+        for n, line in enumerate(self.cleaned_data.get("goals", "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            left, sep, right = line.partition(":")
+            parts = left.split()
+            try:
+                value = Decimal(right.strip().replace(",", "."))
+            except Exception:
+                value = None
+            if not sep or not parts or value is None or len(parts) > 2:
+                raise ValidationError(_("Dòng %(n)s không đúng dạng “năm [loại]: giá trị”.") % {"n": n})
+            kind = None
+            if len(parts) == 2:
+                kind = kinds.get(parts[1])
+                if kind is None:
+                    raise ValidationError(_("Dòng %(n)s: không có loại đơn vị “%(k)s”.") % {"n": n, "k": parts[1]})
+            goals.append((parts[0], kind, value))
+        return goals
+
+
+class ContentItemForm(forms.ModelForm):
+    class Meta:
+        model = ContentItem
+        fields = ["code", "order", "text"]
+        widgets = {"text": TEXTAREA}
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = CampaignCriterion
+        fields = ["subject", "category", "order", "text", "check_code"]
+        widgets = {"text": TEXTAREA}
+
+
+class AwardPlanForm(forms.ModelForm):
+    class Meta:
+        model = AwardPlan
+        fields = [
+            "name",
+            "authority",
+            "round",
+            "for_collectives",
+            "for_individuals",
+            "quota_scope",
+            "quota_collectives",
+            "quota_individuals",
+            "copies",
+            "note",
+        ]
+        widgets = {"note": TEXTAREA}
+
+
+class TaskForm(forms.ModelForm):
+    due_date = VNDateField(label=_("Thời hạn"), required=False)
+    lead_code = forms.CharField(label=_("Mã đơn vị chủ trì (nếu có trên cổng)"), required=False, max_length=40)
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "order",
+            "title",
+            "description",
+            "lead_text",
+            "cooperating_text",
+            "due_date",
+            "due_text",
+        ]
+        widgets = {"description": TEXTAREA}
+
+
+PART_FORMS = {
+    "giai-doan": (PhaseForm, Phase, _("Giai đoạn")),
+    "han-nop": (DeadlineForm, Deadline, _("Hạn nộp")),
+    "chi-tieu": (TargetForm, Target, _("Chỉ tiêu")),
+    "noi-dung": (ContentItemForm, ContentItem, _("Nội dung thi đua")),
+    "tieu-chi": (CriterionForm, CampaignCriterion, _("Tiêu chí")),
+    "khen-thuong": (AwardPlanForm, AwardPlan, _("Hình thức khen thưởng")),
+    "nhiem-vu": (TaskForm, Task, _("Nhiệm vụ")),
+}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=TEXTAREA, max_length=2000)
+
+
+class DeadlineChangeForm(ReasonForm):
+    due_date = VNDateField(label=_("Ngày mới (hạn một lần)"), required=False)
+    day = forms.IntegerField(label=_("Ngày (hạn hằng năm)"), min_value=1, max_value=31, required=False)
+    month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
+
+
+class TargetValueChangeForm(ReasonForm):
+    value = forms.DecimalField(label=_("Giá trị mới"), max_digits=12, decimal_places=2)
+
+
+class ReopenForm(ReasonForm):
+    until = VNDateField(label=_("Mở lại đến hết ngày"))
+
+
+class TaskNoteForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung cập nhật"), widget=TEXTAREA, max_length=4000)
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=Task.Status.choices)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Bản ký của kế hoạch (PDF)"))
+
+
+class AnswerForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Đơn vị xây dựng kế hoạch hưởng ứng"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.code: u for u in units}
+        self.fields["unit"].choices = [(u.code, u.name) for u in units]
