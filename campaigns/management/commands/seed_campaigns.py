@@ -1,0 +1,132 @@
+"""manage.py seed_campaigns — the seed plans (000, 002, 3376 and its response 004) as published campaigns on
+the demo tree. Idempotent: a campaign is found by issuer and number and left alone if it exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.deadlines import LOCAL_TZ
+from campaigns.demo_data import CAMPAIGNS, RESPONSE_004
+from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Task
+from units.models import Unit, UnitKind
+
+FIELDS = (
+    "number",
+    "issued_on",
+    "title",
+    "signer_position",
+    "legal_basis",
+    "purpose",
+    "requirements",
+    "participants_note",
+    "individual_categories",
+    "start_date",
+    "end_date",
+    "include_issuer",
+)
+
+
+class Command(BaseCommand):
+    help = "Nạp các kế hoạch mẫu (000, 002, 3376 và kế hoạch hưởng ứng 004) vào dữ liệu trình diễn."
+
+    def handle(self, *args, **options) -> None:
+        kinds = {k.code: k for k in UnitKind.objects.all()}
+        made = {}
+        with transaction.atomic():
+            for spec in CAMPAIGNS:
+                made[spec["key"]] = self.load(spec, kinds)
+            made["004"] = self.respond(made[RESPONSE_004["answers"]], kinds)
+        self.stdout.write(
+            "Kế hoạch mẫu: " + ", ".join(f"{c.number} ({c.issuer.short_name or c.issuer.name})" for c in made.values())
+        )
+
+    def unit(self, code: str) -> Unit:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise CommandError(f"Không thấy đơn vị {code}: chạy `manage.py seed_demo` trước.")
+        return unit
+
+    def load(self, spec: dict, kinds) -> Campaign:
+        issuer = self.unit(spec["issuer"])
+        existing = Campaign.objects.filter(issuer=issuer, number=spec["number"]).first()
+        if existing:
+            return existing
+        data = {k: spec[k] for k in FIELDS if k in spec}
+        campaign = services.campaign_create(
+            issuer=issuer, participant_kinds=[kinds[k] for k in spec["participant_kinds"]], **data
+        )
+        self.parts(campaign, spec, kinds)
+        self.publish(campaign)
+        return Campaign.objects.get(pk=campaign.pk)
+
+    def parts(self, campaign: Campaign, spec: dict, kinds) -> None:
+        for order, (name, start, end, review, year, quarter) in enumerate(spec["phases"], start=1):
+            services.phase_save(
+                campaign,
+                order=order,
+                name=name,
+                start_date=start,
+                end_date=end,
+                review=review,
+                review_year=year,
+                review_quarter=quarter,
+            )
+        for order, text in enumerate(spec["content"], start=1):
+            services.part_save(campaign, ContentItem, code=f"{order}", order=order, text=text)
+        for order, (subject, category, text, check) in enumerate(spec["criteria"], start=1):
+            services.part_save(
+                campaign,
+                CampaignCriterion,
+                subject=subject,
+                category=category,
+                order=order,
+                text=text,
+                check_code=check,
+            )
+        for award in spec["awards"]:
+            services.part_save(campaign, AwardPlan, **award)
+        for deadline in spec["deadlines"]:
+            services.deadline_save(campaign, **deadline)
+        for order, (code, name, kind, values) in enumerate(spec["targets"], start=1):
+            services.target_save(
+                campaign,
+                code=code,
+                order=order,
+                name=name,
+                kind=kind,
+                values=[(p, kinds.get(k) if k else None, v) for p, k, v in values],
+            )
+        for order, (code, title, lead_code, lead_text) in enumerate(spec["tasks"], start=1):
+            lead = Unit.objects.filter(code=lead_code).first()
+            services.part_save(campaign, Task, code=code, order=order, title=title, lead_unit=lead, lead_text=lead_text)
+
+    def publish(self, campaign: Campaign) -> None:
+        """Published on its issue date (history as it happened), then rolled forward to today."""
+        issued = dt.datetime.combine(campaign.issued_on, dt.time(9, 0), tzinfo=LOCAL_TZ)
+        services.campaign_publish(campaign, now=issued)
+        services.obligations_materialise(Campaign.objects.get(pk=campaign.pk), today=timezone.localdate())
+
+    def respond(self, parent: Campaign, kinds) -> Campaign:
+        spec = RESPONSE_004
+        issuer = self.unit(spec["issuer"])
+        existing = Campaign.objects.filter(issuer=issuer, answers=parent).first()
+        if existing:
+            return existing
+        campaign = services.campaign_clone(parent, issuer=issuer, answers=parent, title=spec["title"])
+        campaign = services.campaign_update(
+            campaign,
+            number=spec["number"],
+            issued_on=spec["issued_on"],
+            signer_position=spec["signer_position"],
+            participants_note=spec["participants_note"],
+            participant_kinds=[kinds[k] for k in spec["participant_kinds"]],
+        )
+        for deadline in spec["extra_deadlines"]:
+            services.deadline_save(campaign, **deadline)
+        self.publish(campaign)
+        return Campaign.objects.get(pk=campaign.pk)
