@@ -8,7 +8,7 @@ import statistics
 import time
 
 from django.core.management import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -52,6 +52,7 @@ class Command(BaseCommand):
             for membership, label, url in pages:
                 client = Client()
                 client.force_login(membership.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+                reset_queries()  # each request resets the log; start from zero so the capture counts this one
                 with CaptureQueriesContext(connection) as ctx:
                     response = client.get(url)
                 if response.status_code != 200:
