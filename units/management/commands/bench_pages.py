@@ -48,7 +48,7 @@ class Command(BaseCommand):
             (head, "Chi tiết trường", f"/don-vi/{head.unit.code}/"),
         ]
         self.stdout.write(f"{'Trang':<28} {'Truy vấn':>9} {'p50 ms':>9} {'p95 ms':>9}")
-        with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, DEBUG=False):
+        with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False):
             for membership, label, url in pages:
                 client = Client()
                 client.force_login(membership.user, backend="allauth.account.auth_backends.AuthenticationBackend")
