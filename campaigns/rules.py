@@ -30,13 +30,18 @@ def edits_campaign(user, obj) -> bool:
 
 @rules.predicate
 def follows_participants(user, obj) -> bool:
-    """Sees the participants' table: the issuer's editors, and reviewers/officers at or above the issuer."""
+    """Sees the participants' table: the issuer's editors, and reviewers/officers at, above or below the
+    issuer (a Phòng reviewer follows its own schools in a Sở campaign; the table is scoped to their reach)."""
     campaign = _campaign(obj)
     if campaign is None:
         return False
     scope = scope_for(user)
-    return bool(scope.roles_held_at(campaign.issuer) & EDITOR_ROLES) or bool(
-        scope.roles_at(campaign.issuer) & REVIEW_ROLES
+    if scope.roles_held_at(campaign.issuer) & EDITOR_ROLES:
+        return True
+    issuer_path = campaign.issuer.path
+    return any(
+        g.role in REVIEW_ROLES and (g.unit_path.startswith(issuer_path) or issuer_path.startswith(g.unit_path))
+        for g in scope.grants
     )
 
 

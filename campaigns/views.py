@@ -108,7 +108,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã tạo dự thảo kế hoạch. Tiếp tục thêm giai đoạn, hạn nộp và chỉ tiêu."))
             return redirect("campaigns:edit", public_id=campaign.public_id)
@@ -134,7 +134,7 @@ def campaign_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.campaign_update(campaign, actor=request.user, participant_kinds=list(kinds), **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã lưu thông tin chung."))
             return redirect("campaigns:edit", public_id=campaign.public_id)
@@ -182,7 +182,7 @@ def campaign_part_add(request: HttpRequest, public_id: str, part: str) -> HttpRe
             else:
                 services.part_save(campaign, model, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã thêm: %(what)s.") % {"what": label})
             return redirect(reverse("campaigns:edit", args=[campaign.public_id]) + f"#{part}")
@@ -288,7 +288,7 @@ def campaign_answer(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             campaign = services.campaign_clone(parent, issuer=unit, actor=request.user, answers=parent)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã tạo dự thảo kế hoạch hưởng ứng, kế thừa giai đoạn, hạn nộp và chỉ tiêu."))
             return redirect("campaigns:edit", public_id=campaign.public_id)
@@ -403,7 +403,7 @@ def deadline_change(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.deadline_change(deadline, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã điều chỉnh hạn nộp; các đơn vị chưa nộp nhận hạn mới."))
             return redirect(_detail_url(deadline.campaign, "tien-do"))
@@ -442,7 +442,7 @@ def target_change(request: HttpRequest, public_id: str) -> HttpResponse:
                     value=form.cleaned_data["value"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("Đã điều chỉnh chỉ tiêu."))
                 return redirect(_detail_url(target.campaign, "chi-tieu"))

@@ -149,7 +149,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             unit = services.unit_create(parent=parent, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("units:unit_detail", code=unit.code)
@@ -206,7 +206,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(
                     request,
@@ -254,7 +254,7 @@ def person_create(request: HttpRequest, code: str) -> HttpResponse:
                 unit=unit, actor=request.user, start=timezone.localdate(), **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã thêm cán bộ “%(name)s”.") % {"name": person.full_name})
             return redirect("units:person_detail", public_id=person.public_id)
@@ -286,7 +286,7 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.person_update(person, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã lưu hồ sơ cán bộ."))
             return redirect("units:person_detail", public_id=person.public_id)
@@ -344,7 +344,7 @@ def membership_list(request: HttpRequest, code: str) -> HttpResponse:
                     valid_to=data["valid_to"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("Đã phân quyền cho %(user)s.") % {"user": data["login"]})
                 return redirect("units:membership_list", code=unit.code)
@@ -426,7 +426,7 @@ def _save_block(request, form: BlockForm, organiser: Unit, block=None):
             block=block,
         )
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form.add_error(None, exc.messages)
         return None
 
 

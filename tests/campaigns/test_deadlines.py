@@ -39,8 +39,15 @@ def test_month_thirteen_is_refused():
 
 
 def _deadline(**kw):
-    base = {"recurrence": "yearly", "day": 1, "month": 10, "basis": "calendar_year", "first_year": None,
-            "last_year": None, "due_date": None}
+    base = {
+        "recurrence": "yearly",
+        "day": 1,
+        "month": 10,
+        "basis": "calendar_year",
+        "first_year": None,
+        "last_year": None,
+        "due_date": None,
+    }
     return SimpleNamespace(**{**base, **kw})
 
 
@@ -59,5 +66,7 @@ def test_school_year_periods():
 def test_year_bounds_and_one_off():
     got = occurrences(_deadline(first_year=2024, last_year=2024), dt.date(2022, 1, 1), dt.date(2025, 12, 31))
     assert got == [("2024", dt.date(2024, 10, 1))]
-    once = occurrences(_deadline(recurrence="once", due_date=dt.date(2022, 8, 20)), dt.date(2022, 7, 29), dt.date(2025, 1, 1))
+    once = occurrences(
+        _deadline(recurrence="once", due_date=dt.date(2022, 8, 20)), dt.date(2022, 7, 29), dt.date(2025, 1, 1)
+    )
     assert once == [("", dt.date(2022, 8, 20))]

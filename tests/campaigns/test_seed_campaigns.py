@@ -61,7 +61,9 @@ def test_seed_002_dossiers_council_and_plans(seeded):
 def test_seed_004_answers_3376_on_time_and_inherits(seeded):
     parent, response = seeded["3376/KH-SGDĐT"], seeded["45/KH-THPTLN"]
     assert response.answers == parent and response.issuer.code == "BP-THPT-LN"
-    ob = Obligation.objects.get(deadline__campaign=parent, deadline__kind=Deadline.Kind.RESPONSE_PLAN, unit=response.issuer)
+    ob = Obligation.objects.get(
+        deadline__campaign=parent, deadline__kind=Deadline.Kind.RESPONSE_PLAN, unit=response.issuer
+    )
     assert ob.status == Obligation.Status.SUBMITTED
     assert [p.name for p in response.phases.all()] == [p.name for p in parent.phases.all()]
     assert response.targets.count() == parent.targets.count()

@@ -22,16 +22,33 @@ def at(y, m, d, h=9):
 def plan(cast):
     """Sở S's plan: schools answer by 20/8/2025 (once) and report targets by 15/12 each year (locked after)."""
     campaign = services.campaign_create(
-        issuer=cast.so_s, number="12/KH-SGDĐT", issued_on=dt.date(2025, 8, 1), title="Phong trào Chuyển đổi số",
-        start_date=dt.date(2025, 8, 1), end_date=dt.date(2027, 12, 31),
+        issuer=cast.so_s,
+        number="12/KH-SGDĐT",
+        issued_on=dt.date(2025, 8, 1),
+        title="Phong trào Chuyển đổi số",
+        start_date=dt.date(2025, 8, 1),
+        end_date=dt.date(2027, 12, 31),
         participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
     )
-    services.deadline_save(campaign, title="Nộp kế hoạch hưởng ứng", kind="response_plan", recurrence="once",
-                           due_date=dt.date(2025, 8, 20))
-    services.deadline_save(campaign, title="Báo cáo chỉ tiêu", kind="target_report", recurrence="yearly", day=15,
-                           month=12, basis="calendar_year", locks=True)
-    services.target_save(campaign, name="Hồ sơ xử lý trên môi trường số", kind="percent",
-                         values=[("2025", None, 80), ("2025", UnitKind.objects.get(code="thcs"), 90)])
+    services.deadline_save(
+        campaign, title="Nộp kế hoạch hưởng ứng", kind="response_plan", recurrence="once", due_date=dt.date(2025, 8, 20)
+    )
+    services.deadline_save(
+        campaign,
+        title="Báo cáo chỉ tiêu",
+        kind="target_report",
+        recurrence="yearly",
+        day=15,
+        month=12,
+        basis="calendar_year",
+        locks=True,
+    )
+    services.target_save(
+        campaign,
+        name="Hồ sơ xử lý trên môi trường số",
+        kind="percent",
+        values=[("2025", None, 80), ("2025", UnitKind.objects.get(code="thcs"), 90)],
+    )
     services.campaign_publish(campaign, now=at(2025, 8, 2))
     return Campaign.objects.get(pk=campaign.pk)
 
@@ -46,7 +63,9 @@ def test_publish_creates_obligations_once(cast, plan):
 
 
 def test_roll_forward_adds_the_next_year_only(cast, plan):
-    periods = lambda: sorted(set(Obligation.objects.filter(deadline__kind="target_report").values_list("period", flat=True)))  # noqa: E731
+    def periods():
+        return sorted(set(Obligation.objects.filter(deadline__kind="target_report").values_list("period", flat=True)))
+
     assert periods() == ["2025"]
     services.obligations_roll_forward(today=dt.date(2026, 8, 2))
     assert periods() == ["2025", "2026"]
@@ -56,20 +75,34 @@ def test_closed_unit_gets_no_obligation(cast):
     from units import services as unit_services
 
     unit_services.unit_update(cast.school_b, name=cast.school_b.name)
-    type(cast.school_b).objects.filter(pk=cast.school_b.pk).update(active_from=dt.date(2000, 1, 1), active_to=dt.date(2024, 1, 1))
+    type(cast.school_b).objects.filter(pk=cast.school_b.pk).update(
+        active_from=dt.date(2000, 1, 1), active_to=dt.date(2024, 1, 1)
+    )
     campaign = services.campaign_create(
-        issuer=cast.so_s, number="1/KH", issued_on=dt.date(2025, 8, 1), title="KH", start_date=dt.date(2025, 8, 1),
-        end_date=dt.date(2025, 12, 31), participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
+        issuer=cast.so_s,
+        number="1/KH",
+        issued_on=dt.date(2025, 8, 1),
+        title="KH",
+        start_date=dt.date(2025, 8, 1),
+        end_date=dt.date(2025, 12, 31),
+        participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
     )
     services.deadline_save(campaign, title="Báo cáo", recurrence="once", due_date=dt.date(2025, 9, 1))
     services.campaign_publish(campaign)
-    assert set(Obligation.objects.filter(deadline__campaign=campaign).values_list("unit__code", flat=True)) == {"TRUONG-A"}
+    assert set(Obligation.objects.filter(deadline__campaign=campaign).values_list("unit__code", flat=True)) == {
+        "TRUONG-A"
+    }
 
 
 def test_response_plan_must_answer_an_ancestor(cast, plan):
     with pytest.raises(ValidationError, match="cấp trên"):
-        services.campaign_create(issuer=cast.school_x, title="KH", start_date=dt.date(2025, 9, 1),
-                                 end_date=dt.date(2025, 12, 31), answers=plan)
+        services.campaign_create(
+            issuer=cast.school_x,
+            title="KH",
+            start_date=dt.date(2025, 9, 1),
+            end_date=dt.date(2025, 12, 31),
+            answers=plan,
+        )
 
 
 def test_response_on_time_and_late(cast, plan):
@@ -79,9 +112,7 @@ def test_response_on_time_and_late(cast, plan):
     late = services.campaign_clone(plan, issuer=cast.school_b, answers=plan)
     late = services.campaign_update(late, number="7/KH-TH", issued_on=dt.date(2025, 8, 21))
     services.campaign_publish(late, now=at(2025, 8, 20, 0))
-    statuses = dict(
-        Obligation.objects.filter(deadline__kind="response_plan").values_list("unit__code", "status")
-    )
+    statuses = dict(Obligation.objects.filter(deadline__kind="response_plan").values_list("unit__code", "status"))
     assert statuses == {"TRUONG-A": "submitted", "TRUONG-B": "late"}
     assert on_time.phases.count() == plan.phases.count() and on_time.targets.count() == 1
     assert not on_time.deadlines.filter(kind="response_plan").exists()
@@ -119,7 +150,10 @@ def test_deadline_change_needs_a_reason_and_moves_open_obligations_only(cast, pl
 
 def test_target_report_validation_lock_and_stale_form(cast, plan):
     target = plan.targets.get()
-    save = lambda **kw: services.target_report_save(target=target, unit=cast.school_a, period="2025", now=at(2025, 11, 1), **kw)  # noqa: E731
+
+    def save(**kw):
+        return services.target_report_save(target=target, unit=cast.school_a, period="2025", now=at(2025, 11, 1), **kw)
+
     with pytest.raises(ValidationError, match="không được lớn hơn mẫu số"):
         save(numerator=Decimal(12), denominator=Decimal(10))
     with pytest.raises(ValidationError, match="Mẫu số phải lớn hơn 0"):
@@ -132,14 +166,21 @@ def test_target_report_validation_lock_and_stale_form(cast, plan):
     with pytest.raises(ValidationError, match="vừa được người khác cập nhật"):
         save(numerator=Decimal(7), denominator=Decimal(10), expected_version=1)
     with pytest.raises(ValidationError, match="Đã quá hạn báo cáo chỉ tiêu"):
-        services.target_report_save(target=target, unit=cast.school_a, period="2025", numerator=Decimal(1),
-                                    denominator=Decimal(2), now=at(2025, 12, 15, 0))
+        services.target_report_save(
+            target=target,
+            unit=cast.school_a,
+            period="2025",
+            numerator=Decimal(1),
+            denominator=Decimal(2),
+            now=at(2025, 12, 15, 0),
+        )
     assert TargetReport.objects.get().numerator == Decimal(8)
 
 
 def test_phase_outside_period_and_target_over_hundred_refused(cast):
-    draft = services.campaign_create(issuer=cast.so_s, title="Dự thảo", start_date=dt.date(2026, 1, 1),
-                                     end_date=dt.date(2026, 12, 31))
+    draft = services.campaign_create(
+        issuer=cast.so_s, title="Dự thảo", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31)
+    )
     with pytest.raises(ValidationError, match="nằm ngoài thời gian thi đua"):
         services.phase_save(draft, name="GĐ", start_date=dt.date(2025, 12, 1), end_date=dt.date(2026, 3, 1))
     with pytest.raises(ValidationError):
