@@ -363,6 +363,16 @@ class Obligation(models.Model):
         return f"{self.unit} — {self.deadline} ({self.period or 'một lần'})"
 
     @property
+    def due_wording(self) -> str:
+        """The concrete deadline of this period as the plan would say it: "trước ngày 01/10/2025"."""
+        from .deadlines import LOCAL_TZ
+
+        day = self.due_at.astimezone(LOCAL_TZ).date()
+        if self.deadline.before:
+            return f"trước ngày {day:%d/%m/%Y}"
+        return f"đến hết ngày {day - dt.timedelta(days=1):%d/%m/%Y}"
+
+    @property
     def effective_due_at(self) -> dt.datetime:
         return max(self.due_at, self.reopened_until) if self.reopened_until else self.due_at
 

@@ -376,6 +376,8 @@ def _participants(request: HttpRequest, campaign: Campaign) -> dict:
         "rows": fill(list(page.object_list)),
         "page": page,
         "deadlines": deadlines,
+        "asks_response": any(d.kind == Deadline.Kind.RESPONSE_PLAN for d in deadlines)
+        or Campaign.objects.filter(answers=campaign).exists(),
         "counts": selectors.participants_counts(campaign, user=request.user, period=period),
         "kinds": UnitKind.objects.filter(pk__in=campaign.participant_kinds.values("pk")),
         "blocks": selectors.campaign_blocks(campaign),

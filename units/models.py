@@ -63,6 +63,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (last_name) before the given name (first_name)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 class Province(NFCModel):
     """The root tenant: every unit but the ministry belongs to exactly one province."""

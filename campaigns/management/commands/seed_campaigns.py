@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns import services
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.demo_data import CAMPAIGNS, RESPONSE_004
-from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Task
+from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Obligation, Task
 from units.models import Unit, UnitKind
 
 FIELDS = (
@@ -110,6 +110,21 @@ class Command(BaseCommand):
         issued = dt.datetime.combine(campaign.issued_on, dt.time(9, 0), tzinfo=LOCAL_TZ)
         services.campaign_publish(campaign, now=issued)
         services.obligations_materialise(Campaign.objects.get(pk=campaign.pk), today=timezone.localdate())
+        self.history(campaign)
+
+    def history(self, campaign: Campaign) -> None:
+        """Past deadlines as they might have gone: most units on time, some late, a few still missing, so
+        the demo tables show every state. Deterministic (by unit code)."""
+        now = timezone.now()
+        past = Obligation.objects.filter(deadline__campaign=campaign, status=Obligation.Status.OPEN, due_at__lt=now)
+        for ob in past.select_related("unit", "deadline").exclude(deadline__kind="response_plan"):
+            luck = sum(map(ord, f"{ob.unit.code}{ob.period}")) % 6
+            if luck == 0:
+                continue  # still missing
+            if luck == 1 and ob.deadline.locks:
+                continue  # a locked deadline refuses late work: this one stays missing
+            when = ob.due_at + (dt.timedelta(days=3) if luck == 1 else -dt.timedelta(days=2 + luck))
+            services.obligation_submit(ob, now=when)
 
     def respond(self, parent: Campaign, kinds) -> Campaign:
         spec = RESPONSE_004
