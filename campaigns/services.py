@@ -423,22 +423,10 @@ def campaign_clone(
     kinds = list(source.participant_kinds.all())
     # A response plan's participants are the responding unit's own sub-units of the same kinds.
     campaign.participant_kinds.set(kinds)
-    for phase in source.phases.all():
-        phase.pk = None
-        phase.campaign = campaign
-        phase.save()
-    for item in source.content_items.all():
-        item.pk = None
-        item.campaign = campaign
-        item.save()
-    for crit in source.criteria.all():
-        crit.pk = None
-        crit.campaign = campaign
-        crit.save()
-    for plan in source.award_plans.all():
-        plan.pk = None
-        plan.campaign = campaign
-        plan.save()
+    for part in (*source.phases.all(), *source.content_items.all(), *source.criteria.all(), *source.award_plans.all()):
+        part.pk = None  # saved as a new row of the new plan
+        part.campaign = campaign
+        part.save()
     for deadline in source.deadlines.prefetch_related("unit_kinds"):
         kinds_ = list(deadline.unit_kinds.all())
         if deadline.kind == Deadline.Kind.RESPONSE_PLAN:

@@ -74,3 +74,21 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def grant(user: User, unit: Unit, role: str) -> Membership:
     return services.membership_grant(user=user, unit=unit, role=role)
+
+
+def school_campaign(cast, **overrides):
+    """A draft plan of Sở S in which the THCS and tiểu học schools take part (12/KH-SGDĐT, 2025–2027)."""
+    import datetime as dt
+
+    from campaigns import services as campaign_services
+
+    fields = {
+        "issuer": cast.so_s,
+        "number": "12/KH-SGDĐT",
+        "issued_on": dt.date(2025, 8, 1),
+        "title": "Phong trào Chuyển đổi số",
+        "start_date": dt.date(2025, 8, 1),
+        "end_date": dt.date(2027, 12, 31),
+        "participant_kinds": list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
+    }
+    return campaign_services.campaign_create(**{**fields, **overrides})

@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from campaigns import services as campaign_services
 from campaigns.models import Obligation, Task
 from units import services
-from units.models import Membership, UnitKind
+from units.models import Membership
+
+from .factories import school_campaign
 
 USERS = ["anonymous", "principal_a", "teacher_a", "principal_b", "reviewer_p", "officer_s", "outsider"]
 
@@ -67,16 +69,7 @@ def _extra(cast) -> dict:
 def _campaign_objects(cast) -> dict:
     """A published campaign of Sở S (schools take part) with a deadline, a target, a task, a signed PDF,
     and a draft of Sở S with one phase."""
-    kinds = list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"]))
-    published = campaign_services.campaign_create(
-        issuer=cast.so_s,
-        number="12/KH-SGDĐT",
-        issued_on=dt.date(2025, 8, 1),
-        title="Phong trào Chuyển đổi số",
-        start_date=dt.date(2025, 8, 1),
-        end_date=dt.date(2027, 12, 31),
-        participant_kinds=kinds,
-    )
+    published = school_campaign(cast)
     deadline = campaign_services.deadline_save(
         published,
         title="Báo cáo chỉ tiêu",

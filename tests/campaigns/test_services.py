@@ -13,6 +13,8 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Campaign, CampaignChange, Deadline, Obligation, TargetReport
 from units.models import UnitKind
 
+from ..factories import school_campaign
+
 
 def at(y, m, d, h=9):
     return dt.datetime(y, m, d, h, tzinfo=LOCAL_TZ)
@@ -21,15 +23,7 @@ def at(y, m, d, h=9):
 @pytest.fixture
 def plan(cast):
     """Sở S's plan: schools answer by 20/8/2025 (once) and report targets by 15/12 each year (locked after)."""
-    campaign = services.campaign_create(
-        issuer=cast.so_s,
-        number="12/KH-SGDĐT",
-        issued_on=dt.date(2025, 8, 1),
-        title="Phong trào Chuyển đổi số",
-        start_date=dt.date(2025, 8, 1),
-        end_date=dt.date(2027, 12, 31),
-        participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
-    )
+    campaign = school_campaign(cast)
     services.deadline_save(
         campaign, title="Nộp kế hoạch hưởng ứng", kind="response_plan", recurrence="once", due_date=dt.date(2025, 8, 20)
     )

@@ -17,17 +17,11 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Campaign, Obligation, TargetReport
 from units.models import Membership, Role, Unit, UnitKind, User
 
+from ..factories import school_campaign
+
 
 def _published(cast) -> Campaign:
-    campaign = services.campaign_create(
-        issuer=cast.so_s,
-        number="12/KH-SGDĐT",
-        issued_on=dt.date(2025, 8, 1),
-        title="Phong trào Chuyển đổi số",
-        start_date=dt.date(2025, 8, 1),
-        end_date=dt.date(2027, 12, 31),
-        participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
-    )
+    campaign = school_campaign(cast)
     services.deadline_save(
         campaign, title="Nộp kế hoạch hưởng ứng", kind="response_plan", recurrence="once", due_date=dt.date(2099, 8, 20)
     )

@@ -5,17 +5,15 @@ participants' table p50/p95 and queries for one Sở. Run generate_scale first. 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import time
 
 from django.core.management import BaseCommand, CommandError
-from django.db import connection, reset_queries, transaction
-from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
 
 from campaigns import services
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Campaign, Obligation
+from units.bench import measure_page
 from units.models import Membership, Role, Unit, UnitKind
 
 NUMBER = "BENCH/KH"
@@ -80,21 +78,5 @@ class Command(BaseCommand):
     def page(self, campaign: Campaign, user, runs: int) -> None:
         """The participants' table as an officer of one generated Sở sees it (its ~1,300 schools)."""
         url = f"/ke-hoach/{campaign.public_id}/?tab=don-vi"
-        with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False):
-            client = Client()
-            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            reset_queries()
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(url)
-            if response.status_code != 200:
-                raise CommandError(f"{url} trả về {response.status_code}")
-            timings = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-        p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
-        self.stdout.write(
-            f"Trang đơn vị tham gia: {len(ctx.captured_queries)} truy vấn, p50 {statistics.median(timings):.1f} ms, "
-            f"p95 {p95:.1f} ms"
-        )
+        queries, p50, p95 = measure_page(user, url, runs)
+        self.stdout.write(f"Trang đơn vị tham gia: {queries} truy vấn, p50 {p50:.1f} ms, p95 {p95:.1f} ms")

@@ -4,14 +4,9 @@ on timing."""
 
 from __future__ import annotations
 
-import statistics
-import time
-
 from django.core.management import BaseCommand, CommandError
-from django.db import connection, reset_queries
-from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 
+from units.bench import measure_page
 from units.models import Membership, Role
 
 
@@ -48,20 +43,6 @@ class Command(BaseCommand):
             (head, "Chi tiết trường", f"/don-vi/{head.unit.code}/"),
         ]
         self.stdout.write(f"{'Trang':<28} {'Truy vấn':>9} {'p50 ms':>9} {'p95 ms':>9}")
-        with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False):
-            for membership, label, url in pages:
-                client = Client()
-                client.force_login(membership.user, backend="allauth.account.auth_backends.AuthenticationBackend")
-                reset_queries()  # each request resets the log; start from zero so the capture counts this one
-                with CaptureQueriesContext(connection) as ctx:
-                    response = client.get(url)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} trả về {response.status_code}")
-                timings = []
-                for _ in range(runs):
-                    started = time.perf_counter()
-                    client.get(url)
-                    timings.append((time.perf_counter() - started) * 1000)
-                p95 = statistics.quantiles(timings, n=20)[18] if len(timings) >= 2 else timings[0]
-                queries, p50 = len(ctx.captured_queries), statistics.median(timings)
-                self.stdout.write(f"{label:<28} {queries:>9} {p50:>9.1f} {p95:>9.1f}")
+        for membership, label, url in pages:
+            queries, p50, p95 = measure_page(membership.user, url, runs)
+            self.stdout.write(f"{label:<28} {queries:>9} {p50:>9.1f} {p95:>9.1f}")
