@@ -19,14 +19,14 @@ def test_small_run_builds_a_valid_tree_and_clear_removes_only_it(cast):
     assert generated.filter(kind__category="school").count() == 60
     assert Province.objects.filter(code__startswith="SC-").count() == 2
     assert Person.objects.filter(unit__code__startswith="SC-").count() == 120
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
     so = Unit.objects.get(code="SC-01-SO")
     subtree_schools = Unit.objects.filter(path__startswith=so.path, kind__category="school")
     assert subtree_schools.count() == 30
     assert set(subtree_schools.values_list("province_id", flat=True)) == {so.province_id}
     school = subtree_schools.filter(depth=so.depth + 2).first()
-    assert [a.pk for a in school.get_ancestors()] == [
+    assert [a.pk for a in Unit.objects.get_ancestors(school)] == [
         school.parent.parent.parent_id,
         school.parent.parent_id,
         school.parent_id,
@@ -38,4 +38,4 @@ def test_small_run_builds_a_valid_tree_and_clear_removes_only_it(cast):
     call_command("generate_scale", "--clear", stdout=io.StringIO())
     assert Unit.objects.count() == before
     assert Unit.objects.filter(code="TRUONG-A").exists()
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])

@@ -51,7 +51,7 @@ def test_three_levels_out_of_order_with_history(cast):
     assert school.parent == office and team.parent == school and office.parent == cast.so_s
     assert team.path.startswith(school.path) and school.province == cast.so_s.province
     assert UnitVersion.objects.filter(unit__in=[office, school, team]).count() == 3
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_reimport_renames_and_moves_keeping_history(cast):

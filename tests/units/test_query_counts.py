@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from units import services
-from units.models import Person
+from units.models import Person, Unit
 
 from ..factories import kind
 
@@ -30,7 +30,7 @@ PAGES = {
 def _grow(cast, schools: int) -> None:
     """Adds schools under the Phòng (with a person each at school A's roll) up to `schools` in total."""
     thcs = kind("thcs")
-    have = cast.phong_p.get_children_count()
+    have = Unit.objects.get_children_count(cast.phong_p)
     for i in range(have, schools):
         services.unit_create(code=f"GROW-{i:04d}", name=f"Trường THCS số {i}", kind=thcs, parent=cast.phong_p)
     Person.objects.bulk_create(
@@ -43,7 +43,7 @@ def _grow(cast, schools: int) -> None:
         organiser=cast.so_s,
         school_year=f"{1975 + schools // 50}-{1976 + schools // 50}",
         name=f"Khối {schools}",
-        members=list(cast.phong_p.get_children()[: schools // 2]),
+        members=list(Unit.objects.get_children(cast.phong_p)[: schools // 2]),
     )
 
 

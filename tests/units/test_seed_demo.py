@@ -38,7 +38,7 @@ def test_four_provinces_and_the_seed_units(seeded):
     assert Unit.objects.filter(parent=loc_ninh, kind__code="to-chuyen-mon").count() >= 6
     former = UnitVersion.objects.filter(unit=loc_ninh).order_by("pk").first()
     assert former.parent.code == "SO-BP" and former.valid_to.isoformat() == "2025-07-01"
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_one_login_per_role_printed_with_the_url(seeded):

@@ -68,7 +68,7 @@ def test_reparent_after_district_abolished_keeps_history(cast):
     assert school.parent_id == cast.so_s.pk
     assert school.depth == 3 and team.depth == 4
     assert team.path.startswith(school.path) and school.path.startswith(cast.so_s.path)
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
     versions = list(UnitVersion.objects.filter(unit=school).order_by("pk"))
     assert [v.reason for v in versions] == [UnitVersion.Reason.CREATED, UnitVersion.Reason.MOVED]
@@ -120,7 +120,7 @@ def test_merge_moves_children_and_closes_source(cast):
     assert school_q.parent_id == cast.phong_p.pk
     assert other_phong.active_to == dt.date(2025, 7, 1) and other_phong.merged_into_id == cast.phong_p.pk
     assert UnitVersion.objects.filter(unit=other_phong, reason=UnitVersion.Reason.MERGED).exists()
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_nfd_names_are_stored_nfc_and_searchable_without_accents(cast):
