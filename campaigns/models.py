@@ -270,6 +270,14 @@ class Deadline(NFCModel):
     basis = models.CharField(_("chu kỳ"), max_length=14, choices=Basis.choices, default=Basis.SCHOOL_YEAR)
     first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    remind_days_before = models.JSONField(
+        _("nhắc trước hạn (số ngày)"),
+        default=list,
+        blank=True,
+        help_text=_("Ví dụ [7, 3, 1]. Để trống: 7, 3 và 1 ngày."),
+    )
+    remind_on_day = models.BooleanField(_("nhắc vào ngày cuối"), default=True)
+    remind_overdue = models.BooleanField(_("nhắc khi quá hạn (ngày đầu, rồi hằng tuần)"), default=True)
     locks = models.BooleanField(
         _("khóa sau hạn"), default=False, help_text=_("Sau hạn, hồ sơ chỉ đọc trừ khi cấp trên mở lại.")
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from units.models import Unit
 
 from . import deadlines as dl
+from . import reminders
 from .models import (
     AwardPlan,
     Campaign,
@@ -352,7 +353,7 @@ def deadline_change(
         Obligation.objects.filter(deadline=d, period=period, status=Obligation.Status.OPEN).update(
             due_at=dl.due_moment(day_, d.before)
         )
-    CampaignChange.objects.create(
+    change = CampaignChange.objects.create(
         campaign=campaign,
         what=CampaignChange.What.DEADLINE,
         object_label=d.title,
@@ -361,6 +362,7 @@ def deadline_change(
         reason=reason,
         actor=actor,
     )
+    reminders.notify_deadline_changed(change, d)
     return d
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
+from units.views import form_data
 
 from . import selectors, services
 from .deadlines import LOCAL_TZ
@@ -95,8 +96,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     units = _issuable_units(request.user)
     if not units:
         raise PermissionDenied(_("Chỉ thủ trưởng hoặc cán bộ phụ trách thi đua của đơn vị mới được ban hành kế hoạch."))
-    issuer_form = IssuerChoiceForm(request.POST or None, units=units)
-    form = CampaignForm(request.POST or None)
+    issuer_form = IssuerChoiceForm(form_data(request), units=units)
+    form = CampaignForm(form_data(request))
     if request.method == "POST" and issuer_form.is_valid() and form.is_valid():
         data = dict(form.cleaned_data)
         kinds = data.pop("participant_kinds")
@@ -127,7 +128,7 @@ def campaign_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if not campaign.is_editable:
         messages.info(request, _("Kế hoạch đã ban hành: chỉ điều chỉnh được hạn nộp và chỉ tiêu, kèm lý do."))
         return redirect(_detail_url(campaign, "tien-do"))
-    form = CampaignForm(request.POST or None, instance=Campaign.objects.get(pk=campaign.pk))
+    form = CampaignForm(form_data(request), instance=Campaign.objects.get(pk=campaign.pk))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         kinds = data.pop("participant_kinds")
@@ -278,7 +279,7 @@ def campaign_answer(request: HttpRequest, public_id: str) -> HttpResponse:
     units = [
         u for u in _issuable_units(request.user) if u.path.startswith(parent.issuer.path) and u.pk != parent.issuer_id
     ]
-    form = AnswerForm(request.POST or None, units=units)
+    form = AnswerForm(form_data(request), units=units)
     if request.method == "POST" and form.is_valid():
         unit = form.units[form.cleaned_data["unit"]]
         existing = Campaign.objects.filter(issuer=unit, answers=parent).first()
@@ -398,7 +399,7 @@ def deadline_change(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     require(request.user, "campaigns.change_campaign", deadline.campaign)
     form = DeadlineChangeForm(
-        request.POST or None,
+        form_data(request),
         initial={"due_date": deadline.due_date, "day": deadline.day, "month": deadline.month},
     )
     if request.method == "POST" and form.is_valid():
@@ -429,7 +430,7 @@ def target_change(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     require(request.user, "campaigns.change_campaign", target.campaign)
     values = list(target.values.select_related("unit_kind"))
-    form = TargetValueChangeForm(request.POST or None)
+    form = TargetValueChangeForm(form_data(request))
     choice = request.POST.get("target_value") or request.GET.get("gia_tri")
     selected = next((v for v in values if str(v.pk) == str(choice)), values[0] if values else None)
     if request.method == "POST" and form.is_valid():

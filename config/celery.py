@@ -19,4 +19,8 @@ app.conf.beat_schedule = {
         "task": "campaigns.roll_forward_obligations",
         "schedule": crontab(hour=0, minute=30),
     },
+    "reminder-sweep": {"task": "campaigns.reminder_sweep", "schedule": crontab(minute="*/15")},
+    # Catches retries with backoff and anything enqueued outside a sweep (events, exports).
+    "outbox-send": {"task": "units.send_outbox", "schedule": crontab(minute="*/5")},
+    "daily-digests": {"task": "units.send_digests", "schedule": crontab(hour=7, minute=0)},
 }

@@ -192,8 +192,13 @@ AXES_USERNAME_CALLABLE = "units.adapters.axes_username"
 # --- Mail -------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend class by path wins over EMAIL_URL (used by the outbox integration test's worker).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng thi đua <khongtraloi@thidua.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# A worker that dies mid-send leaves its claimed messages; after this many seconds another worker takes them.
+OUTBOX_CLAIM_TIMEOUT = env.int("OUTBOX_CLAIM_TIMEOUT", default=600)
 
 # --- Celery -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -20,7 +20,7 @@ from units.models import UnitKind
 from .factories import make_unit
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _worker_env() -> dict:

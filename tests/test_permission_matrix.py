@@ -187,6 +187,18 @@ ROWS: dict[str, Row] = {
     ),
 }
 
+# --- notifications ---------------------------------------------------------------------------------
+ROWS.update(
+    {
+        "units:messages": Row(lambda c, x: reverse("units:messages"), everyone(200), everyone(405)),
+        "units:message_read": Row(lambda c, x: reverse("units:message_read"), everyone(405), everyone(302)),
+        "units:message_preferences": Row(
+            lambda c, x: reverse("units:message_preferences"), everyone(200), everyone(302)
+        ),
+        "units:outbox": Row(lambda c, x: reverse("units:outbox"), who(403, officer_s=200), everyone(405)),
+    }
+)
+
 # --- campaigns ---------------------------------------------------------------------------------------
 # The published campaign of Sở S is visible to everyone in province S; the draft only to its issuer.
 SEES_CAMPAIGN = who(200, outsider=404)

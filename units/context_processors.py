@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from .notify import unread_count
 from .selectors import scope_for
 
 
@@ -10,5 +12,7 @@ def portal(request):
         "scope": (lambda: scope_for(user)) if user is not None else None,
         "SITE_NAME": "Cổng thi đua ngành Giáo dục",
         "DEBUG": settings.DEBUG,
+        # Lazy: counted only when the header renders the bell (one small indexed query).
+        "unread_messages": SimpleLazyObject(lambda: unread_count(user)) if user is not None else 0,
         "AXES_COOLOFF_MINUTES": round(float(settings.AXES_COOLOFF_TIME) * 60),
     }

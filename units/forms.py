@@ -5,7 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person, Role, Unit, UnitKind, User, nfc, school_year_of, validate_school_year
+from .models import (
+    NotificationPreference,
+    Person,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+    nfc,
+    school_year_of,
+    validate_school_year,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
@@ -153,3 +163,9 @@ class BlockForm(forms.Form):
     def clean_member_codes(self) -> list[str]:
         raw = self.cleaned_data.get("member_codes", "")
         return [c for c in raw.replace(",", " ").split() if c]
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["digest_only"]

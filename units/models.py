@@ -452,3 +452,74 @@ class Membership(models.Model):
     @property
     def reaches_subtree(self) -> bool:
         return self.role in SUBTREE_ROLES
+
+
+class Message(models.Model):
+    """One notification to one person: shown in the portal (bell) and, unless folded into a digest, e-mailed.
+
+    Every reminder, escalation and event is a row here (the outbox). `key` is unique: whoever computes the
+    same message twice (a second sweep, a retried task) hits the constraint and creates nothing."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Nhắc hạn")
+        DUE_TODAY = "due_today", _("Đến hạn hôm nay")
+        OVERDUE = "overdue", _("Quá hạn")
+        BLOCKING = "blocking", _("Đơn vị cấp dưới chậm nộp")
+        DEADLINE_CHANGED = "deadline_changed", _("Thay đổi hạn nộp")
+        EVENT = "event", _("Thông báo")
+        DIGEST = "digest", _("Tổng hợp trong ngày")
+
+    # Kinds an officer or head cannot switch off or fold into the digest.
+    ALWAYS_SENT = frozenset({Kind.OVERDUE, Kind.BLOCKING})
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+        IN_DIGEST = "in_digest", _("Gộp vào thư tổng hợp")
+        PORTAL_ONLY = "portal_only", _("Chỉ trên cổng")
+        FAILED = "failed", _("Gửi lỗi")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"))
+    url = models.CharField(_("liên kết"), max_length=300, blank=True)
+    object_label = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    scheduled_at = models.DateTimeField(_("thời điểm gửi"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scheduled_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"], name="message_status_due_idx"),
+            models.Index(fields=["recipient", "read_at"], name="message_recipient_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.subject}"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_preference")
+    digest_only = models.BooleanField(
+        _("chỉ nhận thư tổng hợp mỗi ngày"),
+        default=False,
+        help_text=_("Nhắc hạn được gộp vào một thư mỗi sáng. Thông báo quá hạn vẫn được gửi ngay."),
+    )
+
+    class Meta:
+        verbose_name = _("tùy chọn thông báo")
+        verbose_name_plural = _("tùy chọn thông báo")

@@ -24,5 +24,9 @@ urlpatterns = [
     path("khoi-thi-dua/", views.block_list, name="block_list"),
     path("khoi-thi-dua/<str:public_id>/", views.block_detail, name="block_detail"),
     path("khoi-thi-dua/<str:public_id>/sua/", views.block_edit, name="block_edit"),
+    path("thong-bao/", views.message_list, name="messages"),
+    path("thong-bao/da-doc/", views.message_read, name="message_read"),
+    path("thong-bao/tuy-chon/", views.message_preferences, name="message_preferences"),
+    path("thong-bao/hop-thu-di/", views.outbox, name="outbox"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -16,22 +16,28 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import notify, selectors, services
 from .forms import (
     AccountForPersonForm,
     BlockForm,
     MembershipGrantForm,
     PersonForm,
     PersonSearchForm,
+    PreferenceForm,
     UnitCreateForm,
     UnitEditForm,
     UnitMoveForm,
     UnitSearchForm,
 )
-from .models import Role, Unit, school_year_of
+from .models import Message, NotificationPreference, Role, Unit, school_year_of
 from .rules import grantable_roles
 
 PAGE_SIZE = 50
+
+
+def form_data(request: HttpRequest):
+    """The form data of a POST, even an empty one (an unticked checkbox posts nothing), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def require(user, perm: str, obj=None) -> None:
@@ -144,7 +150,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
     parent = selectors.unit_get_for_user(request.user, code)
     require(request.user, "units.add_child_unit", parent)
     internal_only = not request.user.has_perm("units.change_unit", parent)
-    form = UnitCreateForm(request.POST or None, parent=parent, internal_only=internal_only)
+    form = UnitCreateForm(form_data(request), parent=parent, internal_only=internal_only)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(parent=parent, actor=request.user, **form.cleaned_data)
@@ -165,7 +171,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     require(request.user, "units.change_unit", unit)
-    form = UnitEditForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    form = UnitEditForm(form_data(request), instance=Unit.objects.get(pk=unit.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("effective", "note")}
         services.unit_update(
@@ -191,7 +197,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "units.change_unit", unit)
     if unit.parent is None:
         raise PermissionDenied(_("Không thể chuyển đơn vị gốc."))
-    form = UnitMoveForm(request.POST or None)
+    form = UnitMoveForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.filter(code=form.cleaned_data["new_parent_code"].strip()).first()
         if target is None or not request.user.has_perm("units.change_unit", target):
@@ -247,7 +253,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
 def person_create(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     require(request.user, "units.manage_people", unit)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -281,7 +287,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, public_id)
     require(request.user, "units.change_person", person)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(form_data(request), instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(person, actor=request.user, **form.cleaned_data)
@@ -329,7 +335,7 @@ def membership_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     can_manage = request.user.has_perm("units.manage_memberships", unit)
     roles = grantable_roles(request.user, unit) if can_manage else frozenset()
-    form = MembershipGrantForm(request.POST or None, roles=roles) if can_manage else None
+    form = MembershipGrantForm(form_data(request), roles=roles) if can_manage else None
     if request.method == "POST":
         require(request.user, "units.manage_memberships", unit)
         if form.is_valid():
@@ -435,7 +441,7 @@ def _save_block(request, form: BlockForm, organiser: Unit, block=None):
 def block_create(request: HttpRequest, code: str) -> HttpResponse:
     organiser = selectors.unit_get_for_user(request.user, code)
     require(request.user, "units.manage_blocks", organiser)
-    form = BlockForm(request.POST or None)
+    form = BlockForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         block = _save_block(request, form, organiser)
         if block:
@@ -459,7 +465,7 @@ def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "description": block.description,
         "member_codes": "\n".join(selectors.block_members(block).values_list("code", flat=True)),
     }
-    form = BlockForm(request.POST or None, initial=initial)
+    form = BlockForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid() and _save_block(request, form, block.organiser, block=block):
         messages.success(request, _("Đã lưu khối thi đua."))
         return redirect("units:block_detail", public_id=block.public_id)
@@ -479,3 +485,59 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- Notifications ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Message.objects.filter(recipient=request.user, scheduled_at__lte=timezone.now())
+        .exclude(kind=Message.Kind.DIGEST)
+        .order_by("-scheduled_at", "-pk")
+    )
+    return render(request, "units/message_list.html", {"page": _page(request, qs)})
+
+
+@login_required
+@require_POST
+def message_read(request: HttpRequest) -> HttpResponse:
+    """Marks one message (`id`) or all of the user's messages read; only the user's own ever change."""
+    public_id = request.POST.get("id")
+    count = notify.messages_mark_read(request.user, [public_id] if public_id else None)
+    target = Message.objects.filter(recipient=request.user, public_id=public_id).first() if public_id else None
+    if target and target.url and request.POST.get("open"):
+        return redirect(target.url)
+    if not public_id:
+        messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})
+    return redirect("units:messages")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_preferences(request: HttpRequest) -> HttpResponse:
+    pref, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(form_data(request), instance=pref)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu tùy chọn nhận thông báo."))
+        return redirect("units:message_preferences")
+    return render(request, "units/message_preferences.html", {"form": form})
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    """The outbox of the units an officer reaches: what was sent, what waits, what failed and why."""
+    scope = selectors.scope_for(request.user)
+    if not scope.all_roles & {Role.OFFICER, Role.ADMIN}:
+        raise PermissionDenied(_("Chỉ cán bộ phụ trách thi đua xem được hộp thư đi."))
+    qs = Message.objects.filter(scope.q("unit__")).select_related("recipient", "unit").order_by("-scheduled_at", "-pk")
+    status = request.GET.get("trang_thai", "")
+    if status in Message.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request, "units/outbox.html", {"page": _page(request, qs), "status": status, "statuses": Message.Status.choices}
+    )

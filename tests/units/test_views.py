@@ -185,3 +185,45 @@ def _kind_id(code: str) -> int:
     from units.models import UnitKind
 
     return UnitKind.objects.get(code=code).pk
+
+
+def test_bell_list_read_and_outbox_scope(cast, login):
+    from units import notify
+    from units.models import Message
+
+    notify.notify(
+        recipient=cast.principal_a,
+        kind="event",
+        subject="Hồ sơ bị trả lại",
+        body="Bổ sung minh chứng",
+        key="ev:1",
+        url="/don-vi/TRUONG-A/",
+        unit=cast.school_a,
+    )
+    notify.notify(
+        recipient=cast.outsider, kind="event", subject="Việc của tỉnh khác", body="...", key="ev:2", unit=cast.school_x
+    )
+    client = login(cast.principal_a)
+    home = client.get("/").text
+    assert '<span class="count">1</span>' in home
+    page = client.get(reverse("units:messages")).text
+    assert "Hồ sơ bị trả lại" in page and "Việc của tỉnh khác" not in page
+    message = Message.objects.get(key="ev:1")
+    r = client.post(reverse("units:message_read"), {"id": message.public_id, "open": "1"})
+    assert r["Location"] == "/don-vi/TRUONG-A/"
+    assert '<span class="count">' not in client.get("/").text
+    # Someone else's message id changes nothing.
+    other = Message.objects.get(key="ev:2")
+    client.post(reverse("units:message_read"), {"id": other.public_id})
+    other.refresh_from_db()
+    assert other.read_at is None
+    outbox = login(cast.officer_s).get(reverse("units:outbox")).text
+    assert "Hồ sơ bị trả lại" in outbox and "Việc của tỉnh khác" not in outbox
+
+
+def test_preferences_toggle_digest(cast, login):
+    from units.models import NotificationPreference
+
+    client = login(cast.teacher_a)
+    client.post(reverse("units:message_preferences"), {"digest_only": "on"})
+    assert NotificationPreference.objects.get(user=cast.teacher_a).digest_only

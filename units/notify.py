@@ -1,0 +1,203 @@
+"""The outbox: create notifications exactly once, deliver them (portal + e-mail) with row locks and retries,
+and fold reminders into one daily digest for people who asked for it. Every app notifies through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Message, NotificationPreference, User
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+DIGEST_KINDS = frozenset({Message.Kind.REMINDER, Message.Kind.DUE_TODAY})
+
+
+def messages_enqueue(messages: Iterable[Message]) -> int:
+    """Stores new messages; any whose key already exists is skipped (a second sweep creates nothing).
+    Returns how many rows were new."""
+    messages = list(messages)
+    if not messages:
+        return 0
+    keys = [m.key for m in messages]
+    before = Message.objects.filter(key__in=keys).count()
+    Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=2000)
+    return Message.objects.filter(key__in=keys).count() - before
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    subject: str,
+    body: str,
+    key: str,
+    url: str = "",
+    unit=None,
+    when: dt.datetime | None = None,
+    object_label: str = "",
+) -> bool:
+    """One event notification (returned for revision, recognised, export ready...). True if new."""
+    message = Message(
+        key=key,
+        recipient=recipient,
+        unit=unit,
+        kind=kind,
+        subject=subject[:255],
+        body=body,
+        url=url,
+        object_label=object_label[:255],
+        scheduled_at=when or timezone.now(),
+    )
+    return messages_enqueue([message]) == 1
+
+
+def _wants_digest(user_ids: set[int]) -> set[int]:
+    return set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, digest_only=True).values_list("user_id", flat=True)
+    )
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def _email(message: Message) -> EmailMultiAlternatives:
+    context = {"message": message, "link": _absolute(message.url), "site_url": settings.SITE_URL}
+    mail = EmailMultiAlternatives(
+        subject=f"[Cổng thi đua] {message.subject}",
+        body=render_to_string("email/message.txt", context),
+        to=[message.recipient.email],
+        headers={"X-Thidua-Message": message.key},
+    )
+    mail.attach_alternative(render_to_string("email/message.html", context), "text/html")
+    return mail
+
+
+def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Delivers due messages. A worker claims a batch (row locks, SKIP LOCKED, so workers share the queue)
+    and commits the claim; then each message is sent and marked sent in its own statement. A worker killed
+    mid-batch leaves its unsent claims behind; they return to the queue after OUTBOX_CLAIM_TIMEOUT and are
+    sent once by the next run. Failures back off exponentially and end as failed, visible in the outbox."""
+    now = now or timezone.now()
+    release_stale_claims(now)
+    done = 0
+    connection = get_connection()
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Message.objects.select_for_update(skip_locked=True)
+                .filter(status=Message.Status.PENDING, scheduled_at__lte=now)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .order_by("scheduled_at", "pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            Message.objects.filter(pk__in=ids).update(status=Message.Status.SENDING, claimed_at=timezone.now())
+        rows = list(Message.objects.filter(pk__in=ids).select_related("recipient").order_by("scheduled_at", "pk"))
+        digest_users = _wants_digest({m.recipient_id for m in rows})
+        for message in rows:
+            _deliver(message, now, digest_users, connection)
+        done += len(rows)
+
+
+def release_stale_claims(now: dt.datetime) -> int:
+    """Claims older than the timeout belong to a worker that died: put them back in the queue."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
+    return Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Message.Status.PENDING, claimed_at=None
+    )
+
+
+def _mark(message: Message, **fields) -> None:
+    """Records the outcome only if this worker still holds the claim."""
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(**fields)
+
+
+def _deliver(message: Message, now: dt.datetime, digest_users: set[int], connection) -> None:
+    if message.kind in DIGEST_KINDS and message.recipient_id in digest_users:
+        _mark(message, status=Message.Status.IN_DIGEST)
+        return
+    if not message.recipient.email:
+        _mark(message, status=Message.Status.PORTAL_ONLY, sent_at=now)
+        return
+    try:
+        mail = _email(message)
+        mail.connection = connection
+        mail.send()
+    except Exception as exc:  # any transport error: keep the row, retry later
+        attempts = message.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        _mark(
+            message,
+            attempts=attempts,
+            last_error=str(exc)[:500],
+            status=Message.Status.FAILED if failed else Message.Status.PENDING,
+            next_attempt_at=None if failed else now + dt.timedelta(minutes=2**attempts),
+        )
+        log.warning("message %s not sent: %s", message.pk, exc)
+        return
+    _mark(message, status=Message.Status.SENT, sent_at=now, attempts=message.attempts + 1)
+
+
+def digests_send(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per person gathering the reminders held for their digest; exactly once per day (the
+    digest itself is a message with a per-day key)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    held = (
+        Message.objects.filter(status=Message.Status.IN_DIGEST, sent_at__isnull=True)
+        .select_related("recipient")
+        .order_by("recipient_id", "scheduled_at")
+    )
+    by_user: dict[int, list[Message]] = defaultdict(list)
+    for message in held:
+        by_user[message.recipient_id].append(message)
+    sent = 0
+    for user_id, items in by_user.items():
+        with transaction.atomic():
+            digest_key = f"digest:{user_id}:{today:%Y%m%d}"
+            if Message.objects.filter(key=digest_key).exists():
+                continue
+            lines = [f"- {m.subject}: {m.body.splitlines()[0] if m.body else ''}" for m in items]
+            Message.objects.create(
+                key=digest_key,
+                recipient=items[0].recipient,
+                kind=Message.Kind.DIGEST,
+                subject=f"Tổng hợp {len(items)} việc cần làm ngày {today:%d/%m/%Y}",
+                body="\n".join(lines),
+                url="/thong-bao/",
+                scheduled_at=now,
+            )
+            Message.objects.filter(pk__in=[m.pk for m in items]).update(sent_at=now)
+            sent += 1
+    if sent:
+        outbox_send_due(now=now)
+    return sent
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return (
+        Message.objects.filter(recipient=user, read_at__isnull=True, scheduled_at__lte=timezone.now())
+        .exclude(kind=Message.Kind.DIGEST)
+        .count()
+    )
+
+
+def messages_mark_read(user, public_ids: list[str] | None = None) -> int:
+    qs = Message.objects.filter(recipient=user, read_at__isnull=True)
+    if public_ids is not None:
+        qs = qs.filter(public_id__in=public_ids)
+    return qs.update(read_at=timezone.now())
