@@ -98,6 +98,21 @@ class PhaseForm(forms.ModelForm):
 
 class DeadlineForm(forms.ModelForm):
     due_date = VNDateField(label=_("Ngày (hạn một lần)"), required=False)
+    remind_days_before = forms.CharField(
+        label=_("Nhắc trước hạn (số ngày)"),
+        required=False,
+        max_length=40,
+        help_text=_("Các số ngày cách nhau bởi dấu phẩy, ví dụ “7, 3, 1”. Để trống: 7, 3 và 1 ngày."),
+    )
+
+    def clean_remind_days_before(self) -> list[int]:
+        raw = (self.cleaned_data.get("remind_days_before") or "").replace(";", ",")
+        days = []
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            if not part.isdigit() or not 1 <= int(part) <= 60:
+                raise ValidationError(_("Mỗi giá trị phải là số ngày từ 1 đến 60."))
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
 
     class Meta:
         model = Deadline
@@ -115,6 +130,9 @@ class DeadlineForm(forms.ModelForm):
             "audience",
             "unit_kinds",
             "locks",
+            "remind_days_before",
+            "remind_on_day",
+            "remind_overdue",
             "note",
         ]
         widgets = {"unit_kinds": forms.CheckboxSelectMultiple, "note": TEXTAREA}

@@ -1,0 +1,104 @@
+"""manage.py bench_reminders — the reminder sweep at national scale: a campaign over every generated school
+with 3 deadlines due tomorrow, one head per school; prints the time to create the reminders and the time to
+deliver them with one process (locmem e-mail), and queries per reminder. Run generate_scale first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.core.management import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.deadlines import LOCAL_TZ
+from campaigns.models import Campaign
+from campaigns.reminders import reminders_sweep
+from units import notify
+from units.models import Membership, Message, Role, Unit, UnitKind, User
+
+NUMBER = "BENCH-REM/KH"
+PASSWORD_HASH = "!"  # noqa: S105 -- an unusable password: benchmark accounts never log in
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian quét nhắc hạn và gửi thư ở quy mô toàn quốc."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--keep", action="store_true")
+
+    def handle(self, *args, keep: bool, **options) -> None:
+        schools = list(Unit.objects.filter(code__startswith="SC-", kind__category="school").values_list("pk", "code"))
+        if not schools:
+            raise CommandError("Chưa có dữ liệu mô phỏng: chạy `manage.py generate_scale` trước.")
+        self.cleanup()
+        root = Unit.objects.filter(depth=1).order_by("path").first()
+        started = time.perf_counter()
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench.rem.{code.lower()}", email=f"{code.lower()}@bench.invalid", password=PASSWORD_HASH
+                )
+                for _pk, code in schools
+            ],
+            batch_size=5000,
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=u, unit_id=pk, role=Role.HEAD) for u, (pk, _c) in zip(users, schools, strict=True)],
+            batch_size=5000,
+        )
+        self.stdout.write(f"Chuẩn bị {len(users):,} hiệu trưởng: {time.perf_counter() - started:.1f} s")
+        now = timezone.now()
+        tomorrow = timezone.localdate(now) + dt.timedelta(days=2)  # "trước ngày" D+2: the last day is tomorrow
+        campaign = services.campaign_create(
+            issuer=root,
+            number=NUMBER,
+            issued_on=timezone.localdate(now),
+            title="Đo nhắc hạn",
+            start_date=timezone.localdate(now),
+            end_date=tomorrow + dt.timedelta(days=30),
+            participant_kinds=list(UnitKind.objects.filter(category="school")),
+        )
+        for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
+            services.deadline_save(campaign, title=title, recurrence="once", due_date=tomorrow)
+        started = time.perf_counter()
+        services.campaign_publish(campaign, now=now)
+        self.stdout.write(f"Lập nghĩa vụ: {time.perf_counter() - started:.1f} s")
+        sweep_at = dt.datetime.combine(tomorrow - dt.timedelta(days=2), dt.time(8, 5), tzinfo=LOCAL_TZ)
+
+        reset_queries()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            created = reminders_sweep(now=sweep_at)
+        took = time.perf_counter() - started
+        self.stdout.write(
+            f"Quét lần 1: {created:,} nhắc hạn tạo trong {took:.1f} s, {len(ctx.captured_queries)} truy vấn"
+        )
+        started = time.perf_counter()
+        again = reminders_sweep(now=sweep_at)
+        self.stdout.write(f"Quét lần 2: {again} nhắc hạn mới trong {time.perf_counter() - started:.1f} s")
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            from django.core import mail
+
+            mail.outbox = []
+            reset_queries()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                sent = notify.outbox_send_due(now=sweep_at + dt.timedelta(minutes=1), batch=1000)
+            took = time.perf_counter() - started
+            per = len(ctx.captured_queries) / sent if sent else 0
+            self.stdout.write(
+                f"Gửi (1 tiến trình): {sent:,} thư trong {took:.1f} s ({sent / took:,.0f} thư/s), "
+                f"{per:.2f} truy vấn/thư; mục tiêu quét + gửi ≤ 60 s"
+            )
+        if not keep:
+            self.cleanup()
+
+    def cleanup(self) -> None:
+        Campaign.objects.filter(number=NUMBER).delete()
+        Message.objects.filter(recipient__username__startswith="bench.rem.").delete()
+        Membership.objects.filter(user__username__startswith="bench.rem.").delete()
+        User.objects.filter(username__startswith="bench.rem.").delete()
