@@ -83,7 +83,7 @@ def _email(message: Message) -> EmailMultiAlternatives:
     return mail
 
 
-def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 200, limit: int | None = None) -> int:
     """Delivers due messages. A worker claims a batch (row locks, SKIP LOCKED, so workers share the queue)
     and commits the claim; then each message is sent and marked sent in its own statement. A worker killed
     mid-batch leaves its unsent claims behind; they return to the queue after OUTBOX_CLAIM_TIMEOUT and are
@@ -101,7 +101,7 @@ def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 200) -> int:
                 .order_by("scheduled_at", "pk")
                 .values_list("pk", flat=True)[:batch]
             )
-            if not ids:
+            if not ids or (limit is not None and done >= limit):
                 return done
             Message.objects.filter(pk__in=ids).update(status=Message.Status.SENDING, claimed_at=timezone.now())
         rows = list(Message.objects.filter(pk__in=ids).select_related("recipient").order_by("scheduled_at", "pk"))

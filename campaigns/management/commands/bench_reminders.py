@@ -84,15 +84,17 @@ class Command(BaseCommand):
             from django.core import mail
 
             mail.outbox = []
+            # Queries per message: one batch of 100 measured alone (the debug query log is capped at 9,000).
             reset_queries()
-            started = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
-                sent = notify.outbox_send_due(now=sweep_at + dt.timedelta(minutes=1), batch=1000)
+                sample = notify.outbox_send_due(now=sweep_at + dt.timedelta(minutes=1), batch=100, limit=100)
+            started = time.perf_counter()
+            sent = notify.outbox_send_due(now=sweep_at + dt.timedelta(minutes=1), batch=1000)
             took = time.perf_counter() - started
-            per = len(ctx.captured_queries) / sent if sent else 0
             self.stdout.write(
-                f"Gửi (1 tiến trình): {sent:,} thư trong {took:.1f} s ({sent / took:,.0f} thư/s), "
-                f"{per:.2f} truy vấn/thư; mục tiêu quét + gửi ≤ 60 s"
+                f"Gửi (1 tiến trình): {sent:,} thư trong {took:.1f} s ({sent / took:,.0f} thư/s); "
+                f"{len(ctx.captured_queries) / max(sample, 1):.2f} truy vấn/thư (đo trên {sample} thư); "
+                "mục tiêu quét + gửi ≤ 60 s"
             )
         if not keep:
             self.cleanup()
