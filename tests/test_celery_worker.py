@@ -36,9 +36,7 @@ def _worker_env() -> dict:
     return env
 
 
-@pytest.fixture
-def worker():
-    env = _worker_env()
+def purge_broker(env: dict) -> None:
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "config", "purge", "-f"],
         cwd=ROOT,
@@ -46,7 +44,11 @@ def worker():
         capture_output=True,
         timeout=60,
     )
-    proc = subprocess.Popen(
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    """A real Celery worker process (solo pool) on the test broker and database."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -59,13 +61,20 @@ def worker():
             "--loglevel",
             "WARNING",
             "-n",
-            "test@%h",
+            f"test{time.monotonic_ns()}@%h",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture
+def worker():
+    env = _worker_env()
+    purge_broker(env)
+    proc = start_worker(env)
     yield env
     proc.terminate()
     try:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,34 +20,11 @@ from campaigns.reminders import reminders_sweep
 from units.models import Message, Role, UnitKind
 
 from .factories import UserFactory, grant, make_unit
-from .test_celery_worker import _worker_env
+from .test_celery_worker import _worker_env, purge_broker, start_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 NOW = dt.datetime(2025, 9, 29, 8, 5, tzinfo=LOCAL_TZ)  # T-1 for deadlines "trước ngày 01/10"
-
-
-def _start_worker(env):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "-n",
-            f"outbox{time.monotonic_ns()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _wait(predicate, seconds: float, what: str):
@@ -98,16 +73,10 @@ def test_every_reminder_is_emailed_exactly_once_across_a_worker_crash(tmp_path):
     outdir.mkdir()
     env = _worker_env()
     env.update(EMAIL_BACKEND="tests.outbox_backend.Backend", OUTBOX_TEST_DIR=str(outdir), OUTBOX_CLAIM_TIMEOUT="1")
-    subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "config", "purge", "-f"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    purge_broker(env)
     broker = Celery(broker=env["CELERY_BROKER_URL"])
 
-    first = _start_worker({**env, "OUTBOX_TEST_PAUSE_AFTER": "60"})
+    first = start_worker({**env, "OUTBOX_TEST_PAUSE_AFTER": "60"})
     try:
         broker.send_task("units.send_outbox")
         _wait(lambda: (outdir / "paused").exists(), 90, "the first worker to pause mid-batch")
@@ -120,7 +89,7 @@ def test_every_reminder_is_emailed_exactly_once_across_a_worker_crash(tmp_path):
     assert Message.objects.filter(status="sending").exists()  # its unsent claims are left behind
 
     time.sleep(1.2)  # the claims go stale (OUTBOX_CLAIM_TIMEOUT=1)
-    second = _start_worker(env)
+    second = start_worker(env)
     try:
         broker.send_task("units.send_outbox")
         broker.send_task("units.send_outbox")  # a duplicate task must not send twice either
