@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
-from units.views import form_data
+from units.views import PAGE_SIZE, error_messages, form_data, require
 
 from . import selectors, services
 from .deadlines import LOCAL_TZ
@@ -46,12 +46,6 @@ TABS = [
     ("don-vi", _("Đơn vị tham gia")),
     ("van-ban", _("Văn bản & lịch sử")),
 ]
-PAGE_SIZE = 50
-
-
-def require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _detail_url(campaign: Campaign, tab: str = "tong-quan") -> str:
@@ -63,11 +57,6 @@ def _issuable_units(user) -> list[Unit]:
     scope = scope_for(user)
     ids = [g.unit_id for g in scope.grants if g.role in EDITOR_ROLES]
     return list(Unit.objects.filter(pk__in=ids).order_by("depth", "name"))
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # --- List, create, edit ------------------------------------------------------------------------------
@@ -220,7 +209,7 @@ def campaign_part_delete(request: HttpRequest, public_id: str, part: str, pk: in
     try:
         services.part_delete(campaign, obj)
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Đã xóa: %(what)s.") % {"what": label})
     return redirect(reverse("campaigns:edit", args=[campaign.public_id]) + f"#{part}")
@@ -234,7 +223,7 @@ def campaign_publish(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         created = services.campaign_publish(campaign, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
         return redirect("campaigns:edit", public_id=campaign.public_id)
     messages.success(
         request,
@@ -253,7 +242,7 @@ def campaign_close(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         services.campaign_close(campaign, actor=request.user, reason=form.data.get("reason", ""))
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Đã kết thúc kế hoạch."))
     return redirect(_detail_url(campaign))
@@ -472,7 +461,7 @@ def obligation_reopen(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.obligation_reopen(ob, actor=request.user, until=until, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Đã mở lại cho %(u)s.") % {"u": ob.unit.name})
     else:
@@ -517,7 +506,7 @@ def task_note(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.task_update(task, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ %(c)s.") % {"c": task.code or task.title})
     else:

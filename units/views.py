@@ -49,7 +49,8 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
-def _form_errors_to_messages(request, exc: ValidationError) -> None:
+def error_messages(request, exc: ValidationError) -> None:
+    """Shows each message of a service's ValidationError on the next page."""
     for msg in exc.messages:
         messages.error(request, msg)
 
