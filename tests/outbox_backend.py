@@ -20,9 +20,10 @@ class Backend(BaseEmailBackend):
                 (folder / "paused").touch()
                 while True:  # the test kills us here
                     time.sleep(1)
-            key = message.extra_headers["X-Thidua-Message"]
-            name = hashlib.sha256(key.encode()).hexdigest()
-            # A second delivery of the same message would be a second file: name.1.eml, name.2.eml ...
-            n = len(list(folder.glob(f"{name}*.eml")))
-            (folder / f"{name}.{n}.eml").write_bytes(message.message().as_bytes())
+            # One e-mail may carry several outbox rows of one recipient: one file per row it delivers.
+            for key in message.extra_headers["X-Thidua-Message"].split():
+                name = hashlib.sha256(key.encode()).hexdigest()
+                # A second delivery of the same row would be a second file: name.1.eml, name.2.eml ...
+                n = len(list(folder.glob(f"{name}*.eml")))
+                (folder / f"{name}.{n}.eml").write_bytes(message.message().as_bytes())
         return len(email_messages)

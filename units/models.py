@@ -506,6 +506,10 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "scheduled_at"], name="message_status_due_idx"),
             models.Index(fields=["recipient", "read_at"], name="message_recipient_read_idx"),
+            # The delivery claim walks pending rows by recipient (one e-mail per person per batch).
+            models.Index(
+                fields=["recipient", "id"], condition=Q(status="pending"), name="message_pending_recipient_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -121,6 +121,22 @@ def test_deadline_moved_earlier_gets_a_fresh_schedule_and_people_are_told(cast, 
     assert Message.objects.filter(kind="overdue").count() == 2
 
 
+def test_several_reminders_due_together_reach_a_person_as_one_email(cast):
+    campaign = school_campaign(cast)
+    for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
+        services.deadline_save(campaign, title=title, recurrence="once", due_date=dt.date(2025, 10, 1))
+    services.campaign_publish(campaign, now=local(2025, 8, 2, 9))
+    assert reminders_sweep(now=local(2025, 9, 29, 8, 5)) == 6  # 3 deadlines x 2 schools
+    assert notify.outbox_send_due(now=local(2025, 9, 29, 8, 6), batch=4) == 6
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.principal_a.email, cast.principal_b.email])
+    first = mail.outbox[0]
+    assert first.subject == "[Cổng thi đua] Bạn có 3 thông báo mới"
+    for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
+        assert title in first.body and title in first.alternatives[0][0]
+    assert len(first.extra_headers["X-Thidua-Message"].split()) == 3
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
 def test_digest_only_folds_reminders_but_not_overdue(cast, plan):
     NotificationPreference.objects.create(user=cast.principal_a, digest_only=True)
     reminders_sweep(now=local(2025, 9, 27, 8, 1))
