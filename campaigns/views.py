@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
+from units.uploads import check_upload
 from units.views import PAGE_SIZE, error_messages, form_data, require
 
 from . import selectors, services
@@ -633,17 +634,8 @@ def attachment_upload(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _pdf_problem(upload) -> str | None:
-    if upload is None:
-        return _("Hãy chọn tệp PDF.")
-    if upload.size == 0:
-        return _("Tệp rỗng.")
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        return _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        return _("Tệp không phải PDF (đã kiểm tra nội dung, không chỉ phần mở rộng).")
-    return None
+    problem, _checked = check_upload(upload, accept=("pdf",))
+    return problem
 
 
 @login_required

@@ -145,6 +145,8 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Virus-scan hook for every upload: a dotted path to scan(data: bytes) -> threat name or None.
+UPLOAD_SCANNER = env("UPLOAD_SCANNER", default="units.uploads.builtin_scan")
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 
 # --- Auth -------------------------------------------------------------------------------------------

@@ -8,5 +8,6 @@ urlpatterns = [
     path("tai-khoan/", include("allauth.urls")),
     path("quan-tri/", admin.site.urls),
     path("ke-hoach/", include("campaigns.urls")),
+    path("", include("criteria.urls")),
     path("", include("units.urls")),
 ]

@@ -268,6 +268,88 @@ ROWS.update(
 )
 
 
+# --- self-assessment (criteria) ------------------------------------------------------------------------
+# School A's assessment (2025-2026) with its evidence library: school A's staff, the Phòng reviewer and the
+# Sở officer see it; only the head runs it; reviewers and officers above it review it.
+
+
+def _assessment(cast) -> dict:
+    from criteria import services as criteria_services
+
+    assessment = criteria_services.assessment_start(cast.school_a, "2025-2026", actor=cast.principal_a)
+    item = criteria_services.evidence_upload(
+        cast.school_a,
+        SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 evidence"),
+        title="Kế hoạch CĐS",
+        issued_on=None,
+        actor=cast.principal_a,
+    )
+    return {"assessment": assessment, "entry": assessment.entries.first(), "item": item}
+
+
+def _a_url(name: str, *more):
+    return lambda c, x: reverse(name, args=[_assessment(c)["assessment"].public_id, *more])
+
+
+HEAD_A = dict(principal_a=200, teacher_a=403, reviewer_p=403, officer_s=403, **HIDES_A)
+REVIEWERS = who(403, reviewer_p=200, officer_s=200)
+
+ROWS.update(
+    {
+        "criteria:home": Row(lambda c, x: reverse("criteria:home"), everyone(200), everyone(405)),
+        "criteria:start": Row(
+            lambda c, x: reverse("criteria:start", args=[c.school_a.code]),
+            everyone(405),
+            who(404, **{**HEAD_A, "principal_a": 302}),
+        ),
+        "criteria:queue": Row(
+            lambda c, x: reverse("criteria:queue"), REVIEWERS, who(403, reviewer_p=302, officer_s=302)
+        ),
+        "criteria:summary": Row(lambda c, x: reverse("criteria:summary"), REVIEWERS, everyone(405)),
+        "criteria:evidence_list": Row(
+            lambda c, x: reverse("criteria:evidence_list", args=[c.school_a.code]),
+            who(404, **SEES_A),
+            who(404, principal_a=200, teacher_a=200, reviewer_p=403, officer_s=403),
+        ),
+        "criteria:evidence_download": Row(
+            lambda c, x: reverse("criteria:evidence_download", args=[_assessment(c)["item"].public_id]),
+            who(404, **SEES_A),
+            everyone(405),
+        ),
+        "criteria:detail": Row(_a_url("criteria:detail"), who(404, **SEES_A), everyone(405)),
+        "criteria:team": Row(_a_url("criteria:team"), who(404, **HEAD_A), who(404, **{**HEAD_A, "principal_a": 302})),
+        "criteria:entry": Row(
+            lambda c, x: reverse(
+                "criteria:entry", args=[_assessment(c)["assessment"].public_id, _assessment(c)["entry"].pk]
+            ),
+            who(404, **SEES_A),
+            who(404, **{**HEAD_A, "principal_a": 409}),  # an empty form carries no version: refused as stale
+        ),
+        "criteria:step": Row(_a_url("criteria:step", "gui"), everyone(405), who(404, **{**HEAD_A, "principal_a": 302})),
+        "criteria:minutes": Row(_a_url("criteria:minutes"), who(404, **SEES_A), everyone(405)),
+        "criteria:review": Row(
+            _a_url("criteria:review"),
+            who(404, principal_a=403, teacher_a=403, reviewer_p=200, officer_s=200),
+            who(404, principal_a=403, teacher_a=403, reviewer_p=302, officer_s=302),
+        ),
+        # A draft is not public: 404 for everyone, signed in or not (the published page: test_assessment_cycle).
+        "criteria:public": Row(_a_url("criteria:public"), everyone(404, anonymous=404), everyone(405, anonymous=405)),
+        "criteria:set_list": Row(lambda c, x: reverse("criteria:set_list"), everyone(200), everyone(405)),
+        "criteria:set_detail": Row(
+            lambda c, x: reverse("criteria:set_detail", args=["qd4725-v1"]), everyone(200), everyone(405)
+        ),
+        "criteria:set_export": Row(
+            lambda c, x: reverse("criteria:set_export", args=["qd4725-v1"]), everyone(200), everyone(405)
+        ),
+        "criteria:set_import": Row(
+            lambda c, x: reverse("criteria:set_import", args=["qd4725-v1"]),
+            who(403, officer_s=200),
+            who(403, officer_s=200),
+        ),
+    }
+)
+
+
 def _project_url_names() -> set[str]:
     names: set[str] = set()
 

@@ -1,0 +1,297 @@
+"""Reads for self-assessments: scoped lookups, live results, the review queue and the summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from units.models import BlockMembership, Membership, Role, Unit, User
+from units.selectors import scope_for
+
+from . import scoring
+from .models import Answer, Assessment, AssessmentEvent, CriterionEntry, Indicator, IndicatorSet, Level
+
+
+def assessment_get_for_user(user, public_id: str) -> Assessment:
+    """404 unless the user's scope reaches the unit (own unit, or a reviewer/officer above it)."""
+    assessment = (
+        Assessment.objects.select_related("unit", "unit__kind", "indicator_set").filter(public_id=public_id).first()
+    )
+    if assessment is None or not scope_for(user).reaches(assessment.unit):
+        raise Http404
+    return assessment
+
+
+def unit_people(unit: Unit) -> QuerySet[User]:
+    """People holding a current role at the unit (who can sit on its assessment team)."""
+    held = Membership.objects.current().filter(unit=unit, revoked_at__isnull=True, user=OuterRef("pk"))
+    return User.objects.filter(Exists(held), is_active=True).order_by("last_name", "first_name", "username")
+
+
+def heads_of(unit: Unit) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__unit=unit, memberships__role=Role.HEAD, memberships__revoked_at__isnull=True
+        ).distinct()
+    )
+
+
+def reviewers_of(unit: Unit) -> list[User]:
+    """Reviewers at the unit's parent (the level that recognises it)."""
+    if unit.parent_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__unit_id=unit.parent_id,
+            memberships__role=Role.REVIEWER,
+            memberships__revoked_at__isnull=True,
+        ).distinct()
+    )
+
+
+def children_facts(assessment: Assessment, indicators) -> dict[int, scoring.ChildrenFact]:
+    """For each CHILDREN indicator: the schools under the unit of the listed kinds, how many are recognised
+    for the year and how many reach the indicator's level. One query per indicator."""
+    facts = {}
+    unit = assessment.unit
+    for indicator in indicators:
+        if indicator.kind != Indicator.Kind.CHILDREN:
+            continue
+        options = indicator.options or {}
+        min_level = int(options.get("min_level", Level.TWO))
+        group = options.get("child_group")
+        recognised = Q(
+            assessments__school_year=assessment.school_year,
+            assessments__state__in=[Assessment.State.RECOGNISED, Assessment.State.PUBLISHED],
+        )
+        if group == 1:
+            reaching = recognised & Q(assessments__level_1__gte=min_level)
+        elif group == 2:
+            reaching = recognised & Q(assessments__level_2__gte=min_level)
+        else:
+            reaching = recognised & Q(assessments__level_1__gte=min_level, assessments__level_2__gte=min_level)
+        counts = Unit.objects.filter(
+            path__startswith=unit.path,
+            depth__gt=unit.depth,
+            is_internal=False,
+            kind__code__in=options.get("unit_kinds", []),
+        ).aggregate(
+            total=Count("pk", distinct=True),
+            recognised=Count("pk", filter=recognised, distinct=True),
+            reaching=Count("pk", filter=reaching, distinct=True),
+        )
+        facts[indicator.pk] = scoring.ChildrenFact(**counts)
+    return facts
+
+
+def set_structure(indicator_set: IndicatorSet):
+    """Groups with their criteria and indicators, loaded in three queries."""
+    groups = list(indicator_set.groups.all())
+    indicators = list(
+        Indicator.objects.filter(criterion__group__indicator_set=indicator_set).select_related("criterion")
+    )
+    by_group = defaultdict(list)
+    for indicator in indicators:
+        by_group[indicator.criterion.group_id].append(indicator)
+    return groups, by_group, indicators
+
+
+def assessment_result(assessment: Assessment, answers: dict | None = None) -> scoring.Result:
+    groups, by_group, indicators = set_structure(assessment.indicator_set)
+    if answers is None:
+        answers = {a.indicator_id: a for a in Answer.objects.filter(entry__assessment=assessment)}
+    children = children_facts(assessment, indicators)
+    return scoring.Result(
+        [
+            scoring.group_result(assessment.indicator_set, group, by_group[group.pk], answers, children)
+            for group in groups
+        ]
+    )
+
+
+def display_value(indicator: Indicator, answer) -> str:
+    if answer is None or not scoring.is_answered(indicator, answer):
+        return "—"
+    kind = indicator.kind
+    if kind in (Indicator.Kind.MANDATORY, Indicator.Kind.YES_NO):
+        return "Có" if answer.value_bool else "Không"
+    if kind == Indicator.Kind.LEVELS:
+        choices = indicator.options.get("choices", [])
+        return choices[answer.value_choice]["label"] if answer.value_choice < len(choices) else "—"
+    if kind == Indicator.Kind.NUMBER:
+        return scoring.fmt_points(answer.value_number)
+    if kind == Indicator.Kind.PERCENTAGE:
+        share = answer.numerator * 100 / answer.denominator
+        return f"{answer.numerator}/{answer.denominator} ({share:.1f}%)".replace(".", ",")
+    return "—"
+
+
+def answers_snapshot(assessment: Assessment) -> dict[str, dict[str, str]]:
+    """Every answer as shown (value, points, evidence titles), keyed by indicator code."""
+    answers = Answer.objects.filter(entry__assessment=assessment).select_related("indicator")
+    snapshot = {}
+    for answer in answers.prefetch_related("evidence"):
+        snapshot[answer.indicator.code] = {
+            "value": display_value(answer.indicator, answer),
+            "points": scoring.fmt_points(answer.points),
+            "note": answer.note,
+            "evidence": sorted(e.title for e in answer.evidence.all()),
+        }
+    return snapshot
+
+
+def changes_since_last_submission(assessment: Assessment) -> list[dict]:
+    """What changed between the two most recent submissions (the reviewer's diff on a resubmission)."""
+    submitted = list(
+        AssessmentEvent.objects.filter(assessment=assessment, action=AssessmentEvent.Action.SUBMITTED).order_by(
+            "-at", "-pk"
+        )[:2]
+    )
+    if len(submitted) < 2:
+        return []
+    new, old = submitted[0].snapshot, submitted[1].snapshot
+    changes = []
+    for code in sorted(set(new) | set(old), key=_code_key):
+        before, after = old.get(code, {}), new.get(code, {})
+        if before != after:
+            changes.append({"code": code, "before": before, "after": after})
+    return changes
+
+
+def _code_key(code: str):
+    return [int(p) if p.isdigit() else p for p in code.split(".")]
+
+
+def entries_with_people(assessment: Assessment) -> list[CriterionEntry]:
+    return list(
+        assessment.entries.select_related("criterion", "criterion__group", "lead", "updated_by").prefetch_related(
+            "cooperators"
+        )
+    )
+
+
+# --- Review queue and summary -------------------------------------------------------------------------
+
+
+def review_units(user, school_year: str) -> QuerySet[Unit]:
+    """Units whose assessment the user may review: non-internal units strictly below a unit where the user
+    is reviewer or officer."""
+    scope = scope_for(user)
+    clause = Q(pk__in=[])
+    for grant in scope.grants:
+        if grant.role in (Role.REVIEWER, Role.OFFICER, Role.ADMIN):
+            clause |= Q(path__startswith=grant.unit_path, depth__gt=grant.unit_depth)
+    if scope.is_superuser:
+        clause = Q()
+    return Unit.objects.filter(clause, is_internal=False)
+
+
+def review_queue(
+    user, parent: Unit, school_year: str, *, kind: str = "", block: str = "", state: str = ""
+) -> QuerySet[Unit]:
+    """The parent's direct children with their assessment for the year (annotated, one query per page)."""
+    units = (
+        Unit.objects.filter(parent=parent, is_internal=False)
+        .select_related("kind")
+        .order_by("kind__sort_order", "name")
+    )
+    if kind:
+        units = units.filter(kind__code=kind)
+    if block:
+        units = units.filter(Exists(BlockMembership.objects.filter(unit=OuterRef("pk"), block__public_id=block)))
+    if state == "none":
+        units = units.exclude(assessments__school_year=school_year)
+    elif state:
+        units = units.filter(assessments__school_year=school_year, assessments__state=state)
+    return units
+
+
+def assessments_by_unit(unit_ids: list[int], school_year: str) -> dict[int, Assessment]:
+    return {
+        a.unit_id: a
+        for a in Assessment.objects.filter(unit_id__in=unit_ids, school_year=school_year).only(
+            "pk",
+            "public_id",
+            "unit_id",
+            "state",
+            "level_1",
+            "level_2",
+            "points_1",
+            "points_2",
+            "updated_at",
+            "submitted_at",
+            "submitted_late",
+            "version",
+        )
+    }
+
+
+def summary(parent: Unit, school_year: str) -> dict:
+    """Levels of recognised results under `parent`, by unit kind and by block, plus the on-time rate."""
+    recognised = [Assessment.State.RECOGNISED, Assessment.State.PUBLISHED]
+    base = Assessment.objects.filter(
+        school_year=school_year,
+        unit__path__startswith=parent.path,
+        unit__depth__gt=parent.depth,
+        unit__is_internal=False,
+    )
+    level_counts = {
+        f"l{g}_{lv}": Count("pk", filter=Q(state__in=recognised, **{f"level_{g}": lv}))
+        for g in (1, 2)
+        for lv in (1, 2, 3)
+    }
+    by_kind = list(
+        base.values("unit__kind__name", "unit__kind__sort_order")
+        .annotate(
+            total=Count("pk"),
+            recognised=Count("pk", filter=Q(state__in=recognised)),
+            both2=Count("pk", filter=Q(state__in=recognised, level_1__gte=2, level_2__gte=2)),
+            **level_counts,
+        )
+        .order_by("unit__kind__sort_order")
+    )
+    by_block = list(
+        base.filter(unit__block_memberships__block__school_year=school_year)
+        .values("unit__block_memberships__block__name")
+        .annotate(
+            total=Count("pk"),
+            recognised=Count("pk", filter=Q(state__in=recognised)),
+            both2=Count("pk", filter=Q(state__in=recognised, level_1__gte=2, level_2__gte=2)),
+            **level_counts,
+        )
+        .order_by("unit__block_memberships__block__name")
+    )
+    timing = base.aggregate(
+        submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        late=Count("pk", filter=Q(submitted_at__isnull=False, submitted_late=True)),
+    )
+    units_total = Unit.objects.filter(
+        path__startswith=parent.path, depth__gt=parent.depth, is_internal=False, kind__category="school"
+    ).count()
+    on_time = timing["submitted"] - timing["late"]
+    return {
+        "by_kind": by_kind,
+        "by_block": by_block,
+        "submitted": timing["submitted"],
+        "late": timing["late"],
+        "on_time": on_time,
+        "on_time_rate": round(on_time * 100 / timing["submitted"], 1) if timing["submitted"] else None,
+        "schools": units_total,
+    }
+
+
+def unit_dx_level(unit: Unit, school_year: str) -> tuple[int, int] | None:
+    """The recognised level per group for nominations' eligibility (seed 000: "đạt mức độ 2 trở lên trên
+    cả 02 tiêu chí"); None when the year's result is not recognised."""
+    row = (
+        Assessment.objects.filter(
+            unit=unit,
+            school_year=school_year,
+            state__in=[Assessment.State.RECOGNISED, Assessment.State.PUBLISHED],
+        )
+        .values_list("level_1", "level_2")
+        .first()
+    )
+    return tuple(row) if row else None

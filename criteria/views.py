@@ -1,0 +1,644 @@
+"""Self-assessment pages. Thin: scoped lookup (404 outside reach) → rule (403) → service → render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.deadlines import LOCAL_TZ
+from campaigns.models import Deadline
+from units.importing import ImportFileError, read_table
+from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of
+from units.selectors import scope_for, unit_get_for_user
+from units.views import PAGE_SIZE, error_messages, require
+
+from . import scoring, selectors, services, sets
+from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator, IndicatorSet
+from .rules import REVIEW_ROLES
+
+YEAR_PARAM = "nam-hoc"
+UNKNOWN_ACTION = _("Thao tác không hợp lệ. Hãy tải lại trang rồi thử lại.")
+NOT_REVIEWER = _("Trang này dành cho chuyên viên thẩm định hoặc cán bộ phụ trách thi đua của đơn vị cấp trên.")
+
+
+def _school_year(request: HttpRequest) -> str:
+    value = request.GET.get(YEAR_PARAM) or request.POST.get("school_year") or ""
+    parts = value.split("-")
+    if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts) and int(parts[1]) == int(parts[0]) + 1:
+        return value
+    return school_year_of(timezone.localdate())
+
+
+def _years_around(year: str) -> list[str]:
+    start = int(year[:4])
+    return [f"{y}-{y + 1}" for y in range(start + 1, start - 4, -1)]
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime((value or "").strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _detail(assessment: Assessment) -> str:
+    return reverse("criteria:detail", args=[assessment.public_id])
+
+
+# --- My assessments -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    year = _school_year(request)
+    scope = scope_for(request.user)
+    own_ids = [g.unit_id for g in scope.grants if g.role not in (Role.REVIEWER, Role.OFFICER)]
+    units = list(
+        Unit.objects.filter(pk__in=own_ids, is_internal=False).select_related("kind").order_by("depth", "name")
+    )
+    by_unit = selectors.assessments_by_unit([u.pk for u in units], year)
+    rows = [
+        {
+            "unit": u,
+            "assessment": by_unit.get(u.pk),
+            "can_start": Role.HEAD in scope.roles_held_at(u),
+            "has_set": sets.set_for(u.kind, year) is not None,
+        }
+        for u in units
+    ]
+    review_parents = list(
+        Unit.objects.filter(pk__in=[g.unit_id for g in scope.grants if g.role in REVIEW_ROLES]).order_by("depth")
+    )
+    return render(
+        request,
+        "criteria/home.html",
+        {"rows": rows, "year": year, "years": _years_around(year), "review_parents": review_parents},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, code)
+    require(request.user, "criteria.manage_assessment", unit)
+    try:
+        assessment = services.assessment_start(unit, _school_year(request), actor=request.user)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("criteria:home")
+    messages.success(request, _("Đã mở bản tự đánh giá. Bước tiếp theo: thành lập tổ và phân công tiêu chí."))
+    return redirect(_detail(assessment))
+
+
+# --- One assessment ------------------------------------------------------------------------------------
+
+
+def _context(request: HttpRequest, assessment: Assessment) -> dict:
+    user = request.user
+    result = selectors.assessment_result(assessment)
+    entries = selectors.entries_with_people(assessment)
+    obligations = services.obligations_for(assessment)
+    for entry in entries:
+        entry.can_edit = user.has_perm("criteria.change_entry", entry)
+    return {
+        "assessment": assessment,
+        "result": result,
+        "missing": [scoring.missing_text(g) for g in result.groups],
+        "entries": entries,
+        "returned": [e for e in entries if e.return_reason],
+        "team": list(assessment.team.select_related("user")),
+        "events": list(assessment.events.select_related("actor")[:30]),
+        "can_manage": user.has_perm("criteria.manage_assessment", assessment),
+        "can_review": user.has_perm("criteria.review_assessment", assessment),
+        "approval": obligations.get(Deadline.Kind.SELF_ASSESSMENT_APPROVAL),
+        "submission": obligations.get(Deadline.Kind.SELF_ASSESSMENT),
+        "locked": services.is_locked(assessment, obligations=obligations),
+        "problems": services.completeness_problems(assessment) if assessment.is_editable else [],
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    return render(request, "criteria/detail.html", _context(request, assessment))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, public_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    require(request.user, "criteria.manage_assessment", assessment)
+    people = list(selectors.unit_people(assessment.unit))
+    by_pk = {str(p.pk): p for p in people}
+    entries = selectors.entries_with_people(assessment)
+    if request.method == "POST":
+        try:
+            if request.POST.get("part") == "assign":
+                for entry in entries:
+                    lead = by_pk.get(request.POST.get(f"lead-{entry.pk}", ""))
+                    coops = [by_pk[v] for v in request.POST.getlist(f"coop-{entry.pk}") if v in by_pk]
+                    services.entry_assign(entry, actor=request.user, lead=lead, cooperators=coops)
+                messages.success(request, _("Đã lưu phân công tiêu chí."))
+            else:
+                leader = request.POST.get("leader", "")
+                members = [
+                    (by_pk[v], v == leader, request.POST.get(f"duty-{v}", "")[:200])
+                    for v in request.POST.getlist("members")
+                    if v in by_pk
+                ]
+                number = request.POST.get("decision_number", "")
+                date = _date(request.POST.get("decision_date", ""))
+                if request.POST.get("decision_date") and date is None:
+                    raise ValidationError(_("Ngày quyết định phải có dạng dd/mm/yyyy."))
+                services.team_save(
+                    assessment, actor=request.user, decision_number=number, decision_date=date, members=members
+                )
+                messages.success(request, _("Đã lưu tổ tự đánh giá. Tiếp theo: phân công tiêu chí."))
+            return redirect(reverse("criteria:team", args=[public_id]))
+        except ValidationError as exc:
+            error_messages(request, exc)
+    members = {m.user_id: m for m in assessment.team.all()}
+    return render(
+        request,
+        "criteria/team.html",
+        {
+            "assessment": assessment,
+            "people": people,
+            "members": members,
+            "team_people": [p for p in people if p.pk in members],
+            "entries": entries,
+        },
+    )
+
+
+def _entry_rows(entry: CriterionEntry, posted: dict | None = None):
+    indicators = list(Indicator.objects.filter(criterion_id=entry.criterion_id))
+    answers = {a.indicator_id: a for a in entry.answers.prefetch_related("evidence")}
+    children = selectors.children_facts(entry.assessment, indicators)
+    rows = []
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        rows.append(
+            {
+                "indicator": indicator,
+                "answer": answer,
+                "posted": (posted or {}).get(indicator.pk),
+                "points": scoring.indicator_points(indicator, answer, children.get(indicator.pk)),
+                "children": children.get(indicator.pk),
+                "evidence_ids": {e.pk for e in answer.evidence.all()} if answer else set(),
+                "choices": list(enumerate(indicator.options.get("choices", []))),
+            }
+        )
+    return rows
+
+
+def _posted_values(request: HttpRequest, entry: CriterionEntry):
+    values, evidence_ids = {}, {}
+    for indicator in Indicator.objects.filter(criterion_id=entry.criterion_id):
+        prefix = f"i{indicator.pk}-"
+        values[indicator.pk] = {
+            key: request.POST.get(prefix + key, "") for key in ("value", "numerator", "denominator", "note")
+        }
+        evidence_ids[indicator.pk] = request.POST.getlist(prefix + "evidence")
+    return values, evidence_ids
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    item = get_object_or_404(
+        CriterionEntry.objects.select_related("criterion", "criterion__group", "lead", "updated_by"),
+        pk=pk,
+        assessment=assessment,
+    )
+    item.assessment = assessment
+    can_edit = request.user.has_perm("criteria.change_entry", item)
+    posted = None
+    error = None
+    if request.method == "POST":
+        require(request.user, "criteria.change_entry", item)
+        values, evidence_ids = _posted_values(request, item)
+        library = {str(e.pk): e for e in EvidenceItem.objects.filter(unit=assessment.unit)}
+        evidence = {i: [library[v] for v in ids if v in library] for i, ids in evidence_ids.items()}
+        if request.POST.get("evidence_present") != "1":
+            evidence = {}  # an autosave of one field does not touch the evidence choices
+        try:
+            version = int(request.POST.get("version", "0") or 0)
+            item = services.entry_save(item, actor=request.user, values=values, evidence=evidence, version=version)
+            item.assessment = assessment
+            if request.htmx:
+                return render(request, "criteria/_entry_status.html", {"entry": item, "saved": True})
+            messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": item.criterion.code})
+            return redirect(reverse("criteria:entry", args=[public_id, pk]))
+        except ValidationError as exc:
+            error = exc.messages
+            posted = values
+            if request.htmx:
+                return render(request, "criteria/_entry_status.html", {"entry": item, "errors": error})
+    return render(
+        request,
+        "criteria/entry.html",
+        {
+            "assessment": assessment,
+            "entry": item,
+            "rows": _entry_rows(item, posted),
+            "errors": error,
+            "posted_version": request.POST.get("version") if posted else None,
+            "can_edit": can_edit and assessment.is_editable and not services.is_locked(assessment),
+            "library": list(EvidenceItem.objects.filter(unit=assessment.unit)),
+        },
+        status=409 if error and any("vừa được" in e for e in error) else 200,
+    )
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    require(request.user, "criteria.manage_assessment", assessment)
+    version = _version(request)
+    try:
+        if action == "bien-ban":
+            services.minutes_record(assessment, actor=request.user, upload=request.FILES.get("file"), version=version)
+            messages.success(request, _("Đã ghi nhận biên bản. Tiếp theo: thủ trưởng phê duyệt kết quả."))
+        elif action == "phe-duyet":
+            date = _date(request.POST.get("date", ""))
+            services.assessment_approve(
+                assessment, actor=request.user, number=request.POST.get("number", ""), date=date, version=version
+            )
+            messages.success(request, _("Đã phê duyệt. Tiếp theo: gửi kết quả lên cấp trên."))
+        elif action == "gui":
+            services.assessment_submit(assessment, actor=request.user, version=version)
+            messages.success(request, _("Đã gửi cấp trên. Kết quả sẽ được thẩm định và công nhận."))
+        elif action == "cong-khai":
+            services.assessment_publish(assessment, actor=request.user)
+            messages.success(request, _("Đã công khai kết quả. Địa chỉ trang công khai ở bên dưới."))
+        else:
+            messages.error(request, UNKNOWN_ACTION)
+    except ValidationError as exc:
+        error_messages(request, exc)
+    return redirect(_detail(assessment))
+
+
+@login_required
+@require_GET
+def minutes(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The uploaded minutes, or the portal's draft of them as PDF (NĐ 30/2020 layout) to print and sign."""
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    if assessment.minutes_file and request.GET.get("ban") != "du-thao":
+        name = assessment.minutes_file.name.rsplit("/", 1)[-1]
+        response = FileResponse(assessment.minutes_file.open("rb"), as_attachment=True, filename=name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    from weasyprint import HTML
+
+    context = _context(request, assessment)
+    context["today"] = timezone.localdate()
+    context["rows"] = selectors.answers_snapshot(assessment)
+    html = render_to_string("criteria/minutes_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=True,
+        filename=f"bien-ban-tu-danh-gia-{assessment.unit.code}-{assessment.school_year}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- Evidence library ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, code)
+    can_add = request.user.has_perm("criteria.add_evidence", unit)
+    if request.method == "POST":
+        require(request.user, "criteria.add_evidence", unit)
+        title = request.POST.get("title", "")
+        issued_on = _date(request.POST.get("issued_on", ""))
+        try:
+            if request.POST.get("issued_on") and issued_on is None:
+                raise ValidationError(_("Ngày văn bản phải có dạng dd/mm/yyyy."))
+            if request.FILES.get("file"):
+                item = services.evidence_upload(
+                    unit, request.FILES["file"], title=title, issued_on=issued_on, actor=request.user
+                )
+            else:
+                item = services.evidence_link(
+                    unit, url=request.POST.get("url", "").strip(), title=title, issued_on=issued_on, actor=request.user
+                )
+            messages.success(request, _("Đã thêm “%(t)s” vào thư viện minh chứng.") % {"t": item.title})
+            back = request.POST.get("next", "")
+            if back.startswith("/tu-danh-gia/"):
+                return redirect(back)
+            return redirect(reverse("criteria:evidence_list", args=[code]))
+        except ValidationError as exc:
+            error_messages(request, exc)
+    page = Paginator(EvidenceItem.objects.filter(unit=unit).select_related("uploaded_by"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "criteria/evidence.html", {"unit": unit, "page": page, "can_add": can_add})
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, public_id: str) -> HttpResponse:
+    item = EvidenceItem.objects.select_related("unit").filter(public_id=public_id).first()
+    if item is None or not scope_for(request.user).reaches(item.unit):
+        raise Http404
+    if item.url and not item.file:
+        return redirect(item.url)
+    inline = item.content_type in ("application/pdf", "image/png", "image/jpeg")
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.file.name.rsplit("/", 1)[-1],
+        content_type=item.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# --- Review -------------------------------------------------------------------------------------------
+
+
+def _review_parent(request: HttpRequest) -> Unit | None:
+    scope = scope_for(request.user)
+    code = request.GET.get("don-vi") or request.POST.get("parent")
+    if code:
+        unit = unit_get_for_user(request.user, code)
+        if not scope.roles_at(unit) & REVIEW_ROLES:
+            return None
+        return unit
+    grants = [g for g in scope.grants if g.role in REVIEW_ROLES]
+    if not grants:
+        return None
+    return Unit.objects.get(pk=min(grants, key=lambda g: g.unit_depth).unit_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    parent = _review_parent(request)
+    if parent is None:
+        raise PermissionDenied(NOT_REVIEWER)
+    year = _school_year(request)
+    if request.method == "POST":
+        picked = request.POST.getlist("pick")
+        targets = list(
+            Assessment.objects.filter(public_id__in=picked, unit__parent=parent, school_year=year).select_related(
+                "unit"
+            )
+        )
+        try:
+            for assessment in targets:
+                require(request.user, "criteria.review_assessment", assessment)
+            done = services.assessment_recognise(
+                targets,
+                actor=request.user,
+                number=request.POST.get("number", ""),
+                date=_date(request.POST.get("date", "")),
+            )
+            messages.success(request, _("Đã công nhận %(n)s đơn vị.") % {"n": len(done)})
+        except ValidationError as exc:
+            error_messages(request, exc)
+        return redirect(f"{reverse('criteria:queue')}?don-vi={parent.code}&{YEAR_PARAM}={year}")
+    kind, block, state = request.GET.get("loai", ""), request.GET.get("khoi", ""), request.GET.get("trang-thai", "")
+    units = selectors.review_queue(request.user, parent, year, kind=kind, block=block, state=state)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_unit = selectors.assessments_by_unit([u.pk for u in page], year)
+    deadline = (
+        Deadline.objects.filter(
+            kind=Deadline.Kind.SELF_ASSESSMENT,
+            obligations__unit__parent=parent,
+            obligations__period__in=[year, year[5:]],
+        )
+        .values_list("obligations__due_at", flat=True)
+        .order_by("obligations__due_at")
+        .first()
+    )
+    days_left = (timezone.localdate(deadline) - timezone.localdate()).days if deadline else None
+    rows = [{"unit": u, "assessment": by_unit.get(u.pk)} for u in page]
+    return render(
+        request,
+        "criteria/queue.html",
+        {
+            "parent": parent,
+            "year": year,
+            "years": _years_around(year),
+            "page": page,
+            "rows": rows,
+            "deadline": deadline,
+            "days_left": days_left,
+            "kinds": UnitKind.objects.filter(category="school").order_by("sort_order"),
+            "blocks": EmulationBlock.objects.filter(organiser=parent, school_year=year).order_by("name"),
+            "states": Assessment.State.choices,
+            "filters": {"kind": kind, "block": block, "state": state},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, public_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, public_id)
+    require(request.user, "criteria.review_assessment", assessment)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "return":
+                reasons = {
+                    key[len("reason-") :]: value for key, value in request.POST.items() if key.startswith("reason-")
+                }
+                services.assessment_return(
+                    assessment,
+                    actor=request.user,
+                    reasons=reasons,
+                    note=request.POST.get("note", ""),
+                    version=_version(request),
+                )
+                messages.success(request, _("Đã trả lại. Đơn vị được báo các tiêu chí cần bổ sung."))
+            elif action == "recognise":
+                services.assessment_recognise(
+                    [assessment],
+                    actor=request.user,
+                    number=request.POST.get("number", ""),
+                    date=_date(request.POST.get("date", "")),
+                )
+                messages.success(request, _("Đã công nhận kết quả."))
+            elif action == "reopen":
+                day = _date(request.POST.get("until", ""))
+                if day is None:
+                    raise ValidationError(_("Ngày mở lại đến phải có dạng dd/mm/yyyy."))
+                until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
+                services.assessment_reopen(
+                    assessment, actor=request.user, reason=request.POST.get("reason", ""), until=until
+                )
+                messages.success(
+                    request, _("Đã mở lại cho đơn vị đến hết ngày %(d)s.") % {"d": day.strftime("%d/%m/%Y")}
+                )
+            else:
+                messages.error(request, UNKNOWN_ACTION)
+        except ValidationError as exc:
+            error_messages(request, exc)
+        return redirect(reverse("criteria:review", args=[public_id]))
+    context = _context(request, assessment)
+    answers = {
+        a.indicator_id: a for a in Answer.objects.filter(entry__assessment=assessment).prefetch_related("evidence")
+    }
+    _groups, _by_group, indicators = selectors.set_structure(assessment.indicator_set)
+    children = selectors.children_facts(assessment, indicators)
+    by_criterion: dict[int, list] = {}
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        by_criterion.setdefault(indicator.criterion_id, []).append(
+            {
+                "indicator": indicator,
+                "answer": answer,
+                "value": selectors.display_value(indicator, answer),
+                "points": scoring.indicator_points(indicator, answer, children.get(indicator.pk)),
+                "children": children.get(indicator.pk),
+            }
+        )
+    for entry_ in context["entries"]:
+        entry_.rows = by_criterion.get(entry_.criterion_id, [])
+    context["changes"] = selectors.changes_since_last_submission(assessment)
+    return render(request, "criteria/review.html", context)
+
+
+@login_required
+@require_GET
+def summary(request: HttpRequest) -> HttpResponse:
+    parent = _review_parent(request)
+    if parent is None:
+        raise PermissionDenied(NOT_REVIEWER)
+    year = _school_year(request)
+    data = selectors.summary(parent, year)
+    for row in data["by_kind"] + data["by_block"]:
+        row["charts"] = []
+        for group in (1, 2):
+            x, segments = 0, []
+            for level in (1, 2, 3):
+                n = row[f"l{group}_{level}"]
+                width = round(n * 100 / row["recognised"], 1) if row["recognised"] else 0
+                segments.append({"level": level, "n": n, "x": x, "width": width})
+                x += width
+            row["charts"].append({"group": group, "segments": segments})
+    return render(
+        request, "criteria/summary.html", {"parent": parent, "year": year, "years": _years_around(year), **data}
+    )
+
+
+# --- Public page ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def public(request: HttpRequest, public_id: str) -> HttpResponse:
+    assessment = (
+        Assessment.objects.select_related("unit", "indicator_set")
+        .filter(public_id=public_id, state=Assessment.State.PUBLISHED)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    result = selectors.assessment_result(assessment)
+    return render(request, "criteria/public.html", {"assessment": assessment, "result": result})
+
+
+# --- Indicator sets -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def set_list(request: HttpRequest) -> HttpResponse:
+    items = IndicatorSet.objects.prefetch_related("unit_kinds").order_by("family", "-version")
+    return render(
+        request,
+        "criteria/set_list.html",
+        {"sets": items, "can_manage": request.user.has_perm("criteria.manage_sets")},
+    )
+
+
+@login_required
+@require_GET
+def set_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator_set = get_object_or_404(IndicatorSet, code=code)
+    groups, by_group, _indicators = selectors.set_structure(indicator_set)
+    for group in groups:
+        group.rows = by_group[group.pk]
+    return render(
+        request,
+        "criteria/set_detail.html",
+        {
+            "set": indicator_set,
+            "groups": groups,
+            "used": Assessment.objects.filter(indicator_set=indicator_set).count(),
+            "can_manage": request.user.has_perm("criteria.manage_sets"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def set_export(request: HttpRequest, code: str) -> HttpResponse:
+    indicator_set = get_object_or_404(IndicatorSet, code=code)
+    from .resources import set_workbook
+
+    return FileResponse(
+        io.BytesIO(set_workbook(indicator_set)),
+        as_attachment=True,
+        filename=f"bo-chi-so-{indicator_set.code}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_import(request: HttpRequest, code: str) -> HttpResponse:
+    base = get_object_or_404(IndicatorSet, code=code)
+    require(request.user, "criteria.manage_sets")
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Hãy chọn tệp Excel (.xlsx) đã xuất từ bộ chỉ số rồi sửa."))
+        elif upload.size > 5 * 1024 * 1024:
+            messages.error(request, _("Tệp quá lớn (tối đa 5 MB)."))
+        else:
+            try:
+                rows = read_table(upload.read(), upload.name)
+                report, new_set = sets.set_import(
+                    rows, base=base, actor=request.user, dry_run=request.POST.get("confirm") != "1"
+                )
+                if new_set:
+                    messages.success(
+                        request,
+                        _("Đã tạo phiên bản %(v)s (%(n)s chỉ số). Các bản tự đánh giá cũ giữ nguyên phiên bản đã dùng.")
+                        % {"v": new_set.version, "n": report.created},
+                    )
+                    return redirect(reverse("criteria:set_detail", args=[new_set.code]))
+            except ImportFileError as exc:
+                messages.error(request, str(exc))
+    return render(request, "criteria/set_import.html", {"set": base, "report": report})
