@@ -22,9 +22,12 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Under pytest the defaults suit the test client (plain http, no collected static files); every value
 # can still be forced from the environment, which is how CI runs `check --deploy`.
 TESTING = "pytest" in sys.modules
+# Commands that only read the code (no request served, nothing signed) run without a production secret, so
+# `manage.py makemigrations --check` works on a fresh checkout and in CI.
+CODE_ONLY_COMMAND = sys.argv[1:2] in (["makemigrations"], ["compilemessages"])
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or CODE_ONLY_COMMAND):
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (see .env.example).")
     SECRET_KEY = "insecure-development-and-test-key-never-used-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
