@@ -112,6 +112,10 @@ class GroupResult:
 @dataclass
 class Result:
     groups: list[GroupResult]
+    # What the result was computed from (for pages that also show each indicator).
+    indicators: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)
 
     @property
     def levels(self) -> tuple[int, ...]:

@@ -107,7 +107,10 @@ def assessment_result(assessment: Assessment, answers: dict | None = None) -> sc
         [
             scoring.group_result(assessment.indicator_set, group, by_group[group.pk], answers, children)
             for group in groups
-        ]
+        ],
+        indicators=indicators,
+        answers=answers,
+        children=children,
     )
 
 
@@ -175,22 +178,7 @@ def entries_with_people(assessment: Assessment) -> list[CriterionEntry]:
 # --- Review queue and summary -------------------------------------------------------------------------
 
 
-def review_units(user, school_year: str) -> QuerySet[Unit]:
-    """Units whose assessment the user may review: non-internal units strictly below a unit where the user
-    is reviewer or officer."""
-    scope = scope_for(user)
-    clause = Q(pk__in=[])
-    for grant in scope.grants:
-        if grant.role in (Role.REVIEWER, Role.OFFICER, Role.ADMIN):
-            clause |= Q(path__startswith=grant.unit_path, depth__gt=grant.unit_depth)
-    if scope.is_superuser:
-        clause = Q()
-    return Unit.objects.filter(clause, is_internal=False)
-
-
-def review_queue(
-    user, parent: Unit, school_year: str, *, kind: str = "", block: str = "", state: str = ""
-) -> QuerySet[Unit]:
+def review_queue(parent: Unit, school_year: str, *, kind: str = "", block: str = "", state: str = "") -> QuerySet[Unit]:
     """The parent's direct children with their assessment for the year (annotated, one query per page)."""
     units = (
         Unit.objects.filter(parent=parent, is_internal=False)

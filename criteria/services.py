@@ -235,7 +235,7 @@ def entry_save(
         indicators = list(Indicator.objects.filter(criterion_id=entry.criterion_id))
         answers = {a.indicator_id: a for a in Answer.objects.filter(entry=entry)}
         problems: list[str] = []
-        allowed_evidence = {e.pk for e in EvidenceItem.objects.filter(unit=assessment.unit)}
+        allowed_evidence = set(EvidenceItem.objects.filter(unit=assessment.unit).values_list("pk", flat=True))
         to_save = []
         for indicator in indicators:
             if indicator.kind == Indicator.Kind.CHILDREN:

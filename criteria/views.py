@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
+from units.forms import VNDateField
 from units.importing import ImportFileError, read_table
-from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of
+from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import scope_for, unit_get_for_user
 from units.views import PAGE_SIZE, error_messages, require
 
@@ -35,10 +36,11 @@ NOT_REVIEWER = _("Trang này dành cho chuyên viên thẩm định hoặc cán 
 
 def _school_year(request: HttpRequest) -> str:
     value = request.GET.get(YEAR_PARAM) or request.POST.get("school_year") or ""
-    parts = value.split("-")
-    if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts) and int(parts[1]) == int(parts[0]) + 1:
-        return value
-    return school_year_of(timezone.localdate())
+    try:
+        validate_school_year(value)
+    except ValidationError:
+        return school_year_of(timezone.localdate())
+    return value
 
 
 def _years_around(year: str) -> list[str]:
@@ -46,10 +48,14 @@ def _years_around(year: str) -> list[str]:
     return [f"{y}-{y + 1}" for y in range(start + 1, start - 4, -1)]
 
 
+# The project's date field, held to the one format these pages print (dd/mm/yyyy).
+DATE_FIELD = VNDateField(required=False, input_formats=["%d/%m/%Y"])
+
+
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.datetime.strptime((value or "").strip(), "%d/%m/%Y").date()
-    except ValueError:
+        return DATE_FIELD.clean(value)
+    except ValidationError:
         return None
 
 
@@ -75,12 +81,14 @@ def home(request: HttpRequest) -> HttpResponse:
         Unit.objects.filter(pk__in=own_ids, is_internal=False).select_related("kind").order_by("depth", "name")
     )
     by_unit = selectors.assessments_by_unit([u.pk for u in units], year)
+    kinds = {u.kind_id: u.kind for u in units}
+    has_set = {kind_id: sets.set_for(kind, year) is not None for kind_id, kind in kinds.items()}
     rows = [
         {
             "unit": u,
             "assessment": by_unit.get(u.pk),
             "can_start": Role.HEAD in scope.roles_held_at(u),
-            "has_set": sets.set_for(u.kind, year) is not None,
+            "has_set": has_set[u.kind_id],
         }
         for u in units
     ]
@@ -111,9 +119,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 # --- One assessment ------------------------------------------------------------------------------------
 
 
-def _context(request: HttpRequest, assessment: Assessment) -> dict:
+def _context(request: HttpRequest, assessment: Assessment, answers: dict | None = None) -> dict:
     user = request.user
-    result = selectors.assessment_result(assessment)
+    result = selectors.assessment_result(assessment, answers)
     entries = selectors.entries_with_people(assessment)
     obligations = services.obligations_for(assessment)
     for entry in entries:
@@ -241,7 +249,7 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
         library = {str(e.pk): e for e in EvidenceItem.objects.filter(unit=assessment.unit)}
         evidence = {i: [library[v] for v in ids if v in library] for i, ids in evidence_ids.items()}
         if request.POST.get("evidence_present") != "1":
-            evidence = {}  # an autosave of one field does not touch the evidence choices
+            evidence = {}  # a post without the evidence checkboxes leaves the evidence choices as they are
         try:
             version = int(request.POST.get("version", "0") or 0)
             item = services.entry_save(item, actor=request.user, values=values, evidence=evidence, version=version)
@@ -426,7 +434,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             error_messages(request, exc)
         return redirect(f"{reverse('criteria:queue')}?don-vi={parent.code}&{YEAR_PARAM}={year}")
     kind, block, state = request.GET.get("loai", ""), request.GET.get("khoi", ""), request.GET.get("trang-thai", "")
-    units = selectors.review_queue(request.user, parent, year, kind=kind, block=block, state=state)
+    units = selectors.review_queue(parent, year, kind=kind, block=block, state=state)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     by_unit = selectors.assessments_by_unit([u.pk for u in page], year)
     deadline = (
@@ -504,14 +512,13 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             error_messages(request, exc)
         return redirect(reverse("criteria:review", args=[public_id]))
-    context = _context(request, assessment)
     answers = {
         a.indicator_id: a for a in Answer.objects.filter(entry__assessment=assessment).prefetch_related("evidence")
     }
-    _groups, _by_group, indicators = selectors.set_structure(assessment.indicator_set)
-    children = selectors.children_facts(assessment, indicators)
+    context = _context(request, assessment, answers)
+    children = context["result"].children
     by_criterion: dict[int, list] = {}
-    for indicator in indicators:
+    for indicator in context["result"].indicators:
         answer = answers.get(indicator.pk)
         by_criterion.setdefault(indicator.criterion_id, []).append(
             {

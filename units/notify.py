@@ -72,17 +72,23 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-def _email(messages: list[Message], templates) -> EmailMultiAlternatives:
-    """One e-mail for one recipient: a single message as itself, several due at once as one list."""
-    first = messages[0]
-    items = [{"message": m, "link": _absolute(m.url)} for m in messages]
-    context = {
-        "recipient": first.recipient,
-        "items": items,
+def _mail_kit():
+    """What every e-mail of one delivery run shares: the two templates and the footer links."""
+    templates = (get_template("email/message.txt"), get_template("email/message.html"))
+    footer = {
         "site_url": settings.SITE_URL,
         "preferences_url": _absolute(reverse("units:message_preferences")),
         "messages_url": _absolute(reverse("units:messages")),
     }
+    return templates, footer
+
+
+def _email(messages: list[Message], kit) -> EmailMultiAlternatives:
+    """One e-mail for one recipient: a single message as itself, several due at once as one list."""
+    templates, footer = kit
+    first = messages[0]
+    items = [{"message": m, "link": _absolute(m.url)} for m in messages]
+    context = {"recipient": first.recipient, "items": items, **footer}
     subject = first.subject if len(messages) == 1 else f"Bạn có {len(messages)} thông báo mới"
     mail = EmailMultiAlternatives(
         subject=f"[Cổng thi đua] {subject}",
@@ -107,7 +113,7 @@ def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 500, limit: 
     release_stale_claims(now)
     done = 0
     connection = get_connection()
-    templates = (get_template("email/message.txt"), get_template("email/message.html"))
+    kit = _mail_kit()
     while limit is None or done < limit:
         with transaction.atomic():
             due = (
@@ -142,7 +148,7 @@ def outbox_send_due(*, now: dt.datetime | None = None, batch: int = 500, limit: 
                 else:
                     to_mail.append(message)
             if to_mail:
-                _deliver(to_mail, now, connection, templates)
+                _deliver(to_mail, now, connection, kit)
         _mark(held, status=Message.Status.IN_DIGEST)
         _mark(portal_only, status=Message.Status.PORTAL_ONLY, sent_at=now)
         done += len(ids)
@@ -163,10 +169,10 @@ def _mark(pks: list[int], **fields) -> None:
         Message.objects.filter(pk__in=pks, status=Message.Status.SENDING).update(**fields)
 
 
-def _deliver(messages: list[Message], now: dt.datetime, connection, templates) -> None:
+def _deliver(messages: list[Message], now: dt.datetime, connection, kit) -> None:
     pks = [m.pk for m in messages]
     try:
-        mail = _email(messages, templates)
+        mail = _email(messages, kit)
         mail.connection = connection
         mail.send()
     except Exception as exc:  # any transport error: keep the rows, retry later
