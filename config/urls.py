@@ -9,5 +9,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("ke-hoach/", include("campaigns.urls")),
     path("", include("criteria.urls")),
+    path("", include("nominations.urls")),
     path("", include("units.urls")),
 ]

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class NominationsConfig(AppConfig):
     name = "nominations"
     verbose_name = _("Đề nghị khen thưởng")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permissions)
+
+        # The shipped report templates exist in every database: after migrate, and after a test flush.
+        post_migrate.connect(_load_templates, sender=self, dispatch_uid="nominations.load_templates")
+
+
+def _load_templates(sender, using="default", **kwargs) -> None:
+    from .services import templates_load
+
+    templates_load()

@@ -1,0 +1,256 @@
+"""Reads for nominations, scoped to the caller (404 outside reach). Lists run a fixed number of queries
+whatever the number of nominations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from units.models import Unit
+from units.selectors import scope_for
+
+from . import services
+from .models import AwardRound, CouncilMeeting, Decision, Nomination, NominationApproval, Quota, Subject, Submission
+
+State = Nomination.State
+
+
+def _own_q(user, prefix: str) -> Q:
+    """Units the user works at (any role held there, and its internal teams): where drafts are visible."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    clause = Q(pk__in=[])
+    for g in scope.grants:
+        clause |= Q(**{f"{prefix}pk": g.unit_id}) | Q(
+            **{
+                f"{prefix}path__startswith": g.unit_path,
+                f"{prefix}depth": g.unit_depth + 1,
+                f"{prefix}is_internal": True,
+            }
+        )
+    return clause
+
+
+def nominations_for(user):
+    """Nominations the user may see: in their reach, and drafts only at the units they work at."""
+    scope = scope_for(user)
+    return Nomination.objects.filter(scope.q("unit__")).filter(~Q(state=State.DRAFT) | _own_q(user, "unit__"))
+
+
+def nomination_get_for_user(user, public_id: str) -> Nomination:
+    found = (
+        nominations_for(user)
+        .select_related(
+            "round__organiser",
+            "round__campaign",
+            "award_form",
+            "unit",
+            "level",
+            "via",
+            "nominee_person__unit",
+            "nominee_unit",
+            "report_template",
+            "proposed_by",
+            "updated_by",
+            "report_confirmed_by",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _ancestor_paths(user) -> list[str]:
+    paths: set[str] = set()
+    for g in scope_for(user).grants:
+        paths.update(g.unit_path[:i] for i in range(4, len(g.unit_path) + 1, 4))
+    return sorted(paths)
+
+
+def rounds_for(user):
+    """Rounds organised at or above a unit the user works at, or inside a reviewer's reach."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return AwardRound.objects.all()
+    below = Q(pk__in=[])
+    for g in scope.grants:
+        below |= Q(organiser__path__startswith=g.unit_path)
+    return AwardRound.objects.filter(Q(organiser__path__in=_ancestor_paths(user)) | below)
+
+
+def round_get_for_user(user, public_id: str) -> AwardRound:
+    found = rounds_for(user).select_related("organiser", "campaign").filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def unit_in_round(user, award_round: AwardRound, code: str) -> Unit:
+    """A unit the user reaches, inside the round's tree; 404 otherwise."""
+    unit = Unit.objects.filter(scope_for(user).q(), code=code).select_related("kind", "parent").first()
+    if unit is None or not _in_round(award_round, unit.path):
+        raise Http404
+    return unit
+
+
+def _in_round(award_round: AwardRound, path: str) -> bool:
+    """A round spans the organiser's subtree and the levels above it that nominations climb to."""
+    organiser = award_round.organiser.path
+    return path.startswith(organiser) or organiser.startswith(path)
+
+
+def levels_of(user, award_round: AwardRound) -> list[Unit]:
+    """The units of the round the user works at (where they draft, review or decide)."""
+    scope = scope_for(user)
+    ids = [g.unit_id for g in scope.grants if _in_round(award_round, g.unit_path)]
+    if scope.is_superuser and not ids:
+        ids = [award_round.organiser_id]
+    return list(Unit.objects.filter(pk__in=ids, is_internal=False).select_related("kind").order_by("depth", "name"))
+
+
+def submission_get_for_user(user, public_id: str) -> Submission:
+    found = (
+        Submission.objects.filter(scope_for(user).q("from_unit__"))
+        .select_related("round__organiser", "round__campaign", "from_unit__kind", "to_unit", "signed_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def council_get_for_user(user, public_id: str) -> CouncilMeeting:
+    found = (
+        CouncilMeeting.objects.filter(scope_for(user).q("unit__"))
+        .select_related("round__organiser", "unit")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def decision_get_for_user(user, public_id: str) -> Decision:
+    found = (
+        Decision.objects.filter(scope_for(user).q("unit__"))
+        .select_related("round__organiser", "unit", "award_form")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def quota_rows(award_round: AwardRound, units: list[Unit]) -> list[dict]:
+    """Each quota of the round at the given units (and their parts handed down) with what is used. Three
+    queries whatever the number of nominations."""
+    quotas = list(
+        Quota.objects.filter(round=award_round)
+        .filter(Q(unit__in=units) | Q(parent__unit__in=units))
+        .select_related("award_form", "unit", "block", "parent")
+        .order_by("award_form__name", "scope", "unit__path")
+    )
+    used = Counter()
+    approvals = (
+        NominationApproval.objects.filter(round=award_round, active=True, level__in=[q.unit_id for q in quotas])
+        .values("award_form_id", "level_id", "subject", "block_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in approvals:
+        used[(row["award_form_id"], row["level_id"], row["subject"], None)] += row["n"]
+        used[(row["award_form_id"], row["level_id"], row["subject"], row["block_id"])] += row["n"]
+    sent = Counter()
+    forwarded = (
+        Nomination.objects.filter(
+            round=award_round,
+            submissions__from_unit__in=[q.unit_id for q in quotas],
+            submissions__state__in=[s for s in Submission.State.values if s != Submission.State.DRAFT],
+        )
+        .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
+        .values("award_form_id", "submissions__from_unit_id", "subject", "unit_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    own_sent = Counter()
+    for row in forwarded:
+        key = (row["award_form_id"], row["submissions__from_unit_id"], row["subject"])
+        sent[key] += row["n"]
+        if row["unit_id"] == row["submissions__from_unit_id"]:
+            own_sent[key] += row["n"]
+    result = []
+    for q in quotas:
+        for subject in (Subject.COLLECTIVE, Subject.INDIVIDUAL):
+            limit = q.limit(subject)
+            key3 = (q.award_form_id, q.unit_id, subject)
+            if q.scope == Quota.Scope.BLOCK:
+                count = used[(q.award_form_id, q.unit_id, subject, q.block_id)] if q.block_id else None
+            elif q.scope == Quota.Scope.COUNCIL:
+                count = used[(q.award_form_id, q.unit_id, subject, None)]
+            elif q.scope == Quota.Scope.UNIT:
+                count = max(used[(q.award_form_id, q.unit_id, subject, None)] + own_sent[key3], sent[key3])
+            else:
+                count = None
+            result.append(
+                {
+                    "quota": q,
+                    "subject": subject,
+                    "label": Subject(subject).label,
+                    "limit": limit,
+                    "used": count,
+                    "full": count is not None and count >= limit,
+                }
+            )
+    return result
+
+
+def board(award_round: AwardRound, unit: Unit) -> dict:
+    """Counts of the round's nominations under `unit`: by state, and by child unit and state."""
+    rows = Nomination.objects.filter(round=award_round, unit__path__startswith=unit.path)
+    by_state = dict(rows.values_list("state").annotate(n=Count("pk")).order_by())
+    depth = unit.depth + 1
+    children = {
+        c.path: c
+        for c in Unit.objects.filter(parent=unit, is_internal=False).order_by("name").only("pk", "name", "code", "path")
+    }
+    by_child: dict[str, Counter] = {}
+    if children:
+        grouped = rows.filter(unit__depth__gte=depth).values("unit__path", "state").annotate(n=Count("pk")).order_by()
+        for row in grouped:
+            prefix = row["unit__path"][: depth * Unit.steplen]
+            if prefix in children:
+                by_child.setdefault(prefix, Counter())[row["state"]] += row["n"]
+    return {
+        "by_state": [(s, label, by_state.get(s, 0)) for s, label in State.choices],
+        "total": sum(by_state.values()),
+        "children": [(c, by_child.get(path, Counter())) for path, c in children.items()],
+        "own": rows.filter(unit=unit).count(),
+    }
+
+
+def queue(award_round: AwardRound, level: Unit, *, state: str = "", form_id: str = "", subject: str = ""):
+    """Nominations sent to `level`: waiting first, then approved, ranked by the sender's council."""
+    rows = Nomination.objects.filter(round=award_round, level=level, state__in=[State.SUBMITTED, State.APPROVED])
+    if state in (State.SUBMITTED, State.APPROVED):
+        rows = rows.filter(state=state)
+    if form_id.isdigit():
+        rows = rows.filter(award_form_id=int(form_id))
+    if subject in Subject.values:
+        rows = rows.filter(subject=subject)
+    return rows.select_related("award_form", "unit", "via").order_by(
+        "-state", "award_form__name", "subject", "via__name", "pk"
+    )
+
+
+def ledger_for_person(person) -> list:
+    return list(person.awards.select_related("award_form").order_by("-decision_date"))
+
+
+def candidates_summary(award_round: AwardRound, unit: Unit):
+    return services.submission_candidates(award_round, unit)
