@@ -205,7 +205,9 @@ def quotas(request: HttpRequest, public_id: str) -> HttpResponse:
                 ).first()
                 if quota is None:
                     raise Http404
-                child = selectors.unit_in_round(request.user, award_round, request.POST.get("child", ""))
+                child = Unit.objects.filter(parent=quota.unit, code=request.POST.get("child", "")).first()
+                if child is None:
+                    raise ValidationError(_("Chỉ phân bổ hạn mức cho đơn vị trực thuộc trực tiếp."))
                 services.quota_hand_down(
                     quota,
                     child=child,

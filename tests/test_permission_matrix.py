@@ -350,6 +350,137 @@ ROWS.update(
 )
 
 
+# --- nominations ---------------------------------------------------------------------------------------
+# A round of Phòng P's plan (seed 000 shape). School A's collective nomination has been voted by its council
+# and sent in a dossier to the Phòng; a draft decision sits at Sở S. Drafting is for school A's own people;
+# the Phòng reviews what was sent to it; the head alone runs the council and signs.
+
+
+def _nominations(cast) -> dict:
+    from nominations import services as nomination_services
+    from nominations.models import Decision
+
+    from .nominations.helpers import campaign_000, council_pass, dossier, ready
+
+    campaign = campaign_000(cast)
+    award_round = nomination_services.round_create(
+        campaign, kind="yearly", school_year="2026-2027", actor=cast.officer_s
+    )
+    form = award_round.award_forms.get()
+    nomination = nomination_services.nomination_create(
+        award_round, cast.school_a, actor=cast.principal_a, award_form=form, subject="collective"
+    )
+    ready(nomination, cast.principal_a)
+    meeting = council_pass(award_round, cast.school_a, cast.principal_a)
+    sub = dossier(award_round, cast.school_a, cast.principal_a)
+    nomination_services.submission_submit(sub, actor=cast.principal_a, version=sub.version)
+    decision = Decision.objects.create(
+        round=award_round,
+        unit=cast.so_s,
+        award_form=form,
+        number="9/QĐ",
+        signed_on=dt.date(2026, 10, 1),
+        authority_name="Giám đốc Sở",
+    )
+    return {
+        "campaign": campaign,
+        "round": award_round,
+        "nomination": nomination,
+        "meeting": meeting,
+        "submission": sub,
+        "decision": decision,
+    }
+
+
+def _n_url(name: str, key: str, *more):
+    def url(c, x):
+        objs = _nominations(c)
+        return reverse(name, args=[objs[key].public_id, *more])
+
+    return url
+
+
+def _n_unit_url(name: str):
+    return lambda c, x: reverse(name, args=[_nominations(c)["round"].public_id, c.school_a.code])
+
+
+IN_ROUND = dict(principal_a=200, teacher_a=200, principal_b=200, reviewer_p=200, officer_s=200, outsider=404)
+SEES_A_ONLY = dict(principal_a=200, teacher_a=200, reviewer_p=200, officer_s=200)
+HEADS = dict(principal_a=200, teacher_a=403, principal_b=200, reviewer_p=403, officer_s=200, outsider=404)
+REVIEWS = dict(principal_a=200, teacher_a=403, principal_b=200, reviewer_p=200, officer_s=200, outsider=404)
+
+ROWS.update(
+    {
+        "nominations:home": Row(lambda c, x: reverse("nominations:home"), everyone(200), everyone(405)),
+        "nominations:my_awards": Row(lambda c, x: reverse("nominations:my_awards"), everyone(200), everyone(405)),
+        "nominations:round_create": Row(
+            _n_url("nominations:round_create", "campaign"),
+            everyone(405),
+            who(403, outsider=404),
+        ),
+        "nominations:board": Row(_n_url("nominations:board", "round"), who(200, **IN_ROUND), everyone(405)),
+        "nominations:quotas": Row(
+            _n_url("nominations:quotas", "round"),
+            who(200, **HEADS),
+            who(302, **{k: (302 if v == 200 else v) for k, v in HEADS.items()}),
+        ),
+        "nominations:queue": Row(
+            _n_url("nominations:queue", "round"),
+            who(200, **REVIEWS),
+            who(302, **{k: (302 if v == 200 else v) for k, v in REVIEWS.items()}),
+        ),
+        "nominations:create": Row(
+            _n_unit_url("nominations:create"),
+            who(404, principal_a=200, teacher_a=200, reviewer_p=403, officer_s=403),
+            who(404, principal_a=400, teacher_a=400, reviewer_p=403, officer_s=403),
+        ),
+        "nominations:council_create": Row(
+            _n_unit_url("nominations:council_create"),
+            who(404, principal_a=200, teacher_a=403, reviewer_p=403, officer_s=403),
+            who(404, principal_a=400, teacher_a=403, reviewer_p=403, officer_s=403),
+        ),
+        "nominations:submission_create": Row(
+            _n_unit_url("nominations:submission_create"),
+            everyone(405),
+            who(404, principal_a=302, teacher_a=403, reviewer_p=403, officer_s=403),
+        ),
+        "nominations:decision_create": Row(
+            _n_unit_url("nominations:decision_create"),
+            who(404, principal_a=200, teacher_a=403, reviewer_p=403, officer_s=403),
+            who(404, principal_a=400, teacher_a=403, reviewer_p=403, officer_s=403),
+        ),
+        # Sent to the Phòng: visible to school A, the Phòng and the Sở; nobody edits it while it is there.
+        "nominations:detail": Row(
+            _n_url("nominations:detail", "nomination"),
+            who(404, **SEES_A_ONLY),
+            who(404, principal_a=403, teacher_a=403, reviewer_p=403, officer_s=403),
+        ),
+        "nominations:action": Row(
+            _n_url("nominations:action", "nomination", "duyet"),
+            everyone(405),
+            who(404, principal_a=403, teacher_a=403, reviewer_p=302, officer_s=403),
+        ),
+        "nominations:council": Row(
+            _n_url("nominations:council", "meeting"),
+            who(404, **SEES_A_ONLY),
+            who(404, principal_a=302, teacher_a=403, reviewer_p=403, officer_s=403),
+        ),
+        "nominations:submission": Row(
+            _n_url("nominations:submission", "submission"),
+            who(404, **SEES_A_ONLY),
+            who(404, principal_a=302, teacher_a=302, reviewer_p=302, officer_s=302),
+        ),
+        "nominations:decision": Row(
+            _n_url("nominations:decision", "decision"), who(404, officer_s=200), who(404, officer_s=302)
+        ),
+        # A draft decision is not public: 404 for everyone, signed in or not.
+        "nominations:public": Row(
+            _n_url("nominations:public", "decision"), everyone(404, anonymous=404), everyone(404, anonymous=404)
+        ),
+    }
+)
+
+
 def _project_url_names() -> set[str]:
     names: set[str] = set()
 

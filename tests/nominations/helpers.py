@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from campaigns import services as campaign_services
-from campaigns.models import AwardPlan, CampaignCriterion
+from campaigns.models import AwardPlan, Campaign, CampaignCriterion
 from nominations import services
 from nominations.models import AwardRound
 from units.models import Role, UnitKind
@@ -44,7 +44,11 @@ def campaign_000(cast, *, deadline_locks: bool = True):
         participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
     )
     campaign_services.part_save(
-        campaign, CampaignCriterion, subject="collective", order=1, text="Đạt mức độ 2 trở lên trên cả 02 tiêu chí",
+        campaign,
+        CampaignCriterion,
+        subject="collective",
+        order=1,
+        text="Đạt mức độ 2 trở lên trên cả 02 tiêu chí",
         check_code="dx_level_2_both",
     )
     campaign_services.part_save(
@@ -68,6 +72,7 @@ def campaign_000(cast, *, deadline_locks: bool = True):
         locks=deadline_locks,
     )
     campaign_services.campaign_publish(campaign, now=PUBLISHED)
+    campaign = Campaign.objects.get(pk=campaign.pk)
     campaign_services.obligations_materialise(campaign)
     return campaign
 

@@ -71,7 +71,9 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     from .helpers import campaign_000
 
     plan = campaign_000(cast)
-    r = phong.post(reverse("nominations:round_create", args=[plan.public_id]), {"kind": "yearly", "school_year": "2026-2027"})
+    r = phong.post(
+        reverse("nominations:round_create", args=[plan.public_id]), {"kind": "yearly", "school_year": "2026-2027"}
+    )
     assert r.status_code == 302
     award_round = plan.rounds.get()
     form = award_round.award_forms.get()
@@ -81,11 +83,26 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
 
     # School A: the principal and a teacher draft; nobody nominates outside the school.
     hoa = PersonFactory(unit=cast.school_a, full_name="Đỗ Thị Hoa", category="teacher")
-    n_thu = _create(teacher, award_round, cast.school_a, award_form=form.pk, subject="individual",
-                    person=cast.person_teacher_a.public_id, summary="Giáo viên dạy học số")
-    n_hoa = _create(principal_a, award_round, cast.school_a, award_form=form.pk, subject="individual", person=hoa.public_id)
-    n_a = _create(principal_a, award_round, cast.school_a, award_form=form.pk, subject="collective",
-                  nominee_unit=cast.school_a.code)
+    n_thu = _create(
+        teacher,
+        award_round,
+        cast.school_a,
+        award_form=form.pk,
+        subject="individual",
+        person=cast.person_teacher_a.public_id,
+        summary="Giáo viên dạy học số",
+    )
+    n_hoa = _create(
+        principal_a, award_round, cast.school_a, award_form=form.pk, subject="individual", person=hoa.public_id
+    )
+    n_a = _create(
+        principal_a,
+        award_round,
+        cast.school_a,
+        award_form=form.pk,
+        subject="collective",
+        nominee_unit=cast.school_a.code,
+    )
     r = principal_a.post(
         reverse("nominations:create", args=[award_round.public_id, cast.school_a.code]),
         {"award_form": form.pk, "subject": "individual", "person": cast.person_teacher_a.public_id},
@@ -113,10 +130,21 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     url_a = reverse("nominations:submission", args=[sub_a.public_id])
     r = principal_a.post(url_a, {"action": "submit", "version": sub_a.version})
     assert "Tờ trình" in _messages(r)  # the checklist names what is missing
-    principal_a.post(url_a, {"action": "save", "version": sub_a.version, "number": "15/TTr-THCS", "signed_on": "25/09/2026",
-                             "signer_name": "Hiệu trưởng A", "signer_position": "Hiệu trưởng"})
+    principal_a.post(
+        url_a,
+        {
+            "action": "save",
+            "version": sub_a.version,
+            "number": "15/TTr-THCS",
+            "signed_on": "25/09/2026",
+            "signer_name": "Hiệu trưởng A",
+            "signer_position": "Hiệu trưởng",
+        },
+    )
     sub_a.refresh_from_db()
-    assert teacher.post(url_a, {"action": "submit", "version": sub_a.version}).status_code == 403  # the head alone signs
+    assert (
+        teacher.post(url_a, {"action": "submit", "version": sub_a.version}).status_code == 403
+    )  # the head alone signs
     r = principal_a.post(url_a, {"action": "submit", "version": sub_a.version})
     assert "Đã ký và gửi" in _messages(r), _messages(r)
     r = principal_a.post(url_a, {"action": "submit", "version": sub_a.version})
@@ -124,10 +152,12 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     assert Message.objects.filter(recipient=cast.reviewer_p, subject__contains="hồ sơ đề nghị").exists()
 
     # School B: one individual and its collective.
-    n_binh = services.nomination_create(award_round, cast.school_b, actor=cast.principal_b, award_form=form,
-                                        subject="individual", person=cast.person_b)
-    n_b = services.nomination_create(award_round, cast.school_b, actor=cast.principal_b, award_form=form,
-                                     subject="collective")
+    n_binh = services.nomination_create(
+        award_round, cast.school_b, actor=cast.principal_b, award_form=form, subject="individual", person=cast.person_b
+    )
+    n_b = services.nomination_create(
+        award_round, cast.school_b, actor=cast.principal_b, award_form=form, subject="collective"
+    )
     for n in (n_binh, n_b):
         _fill(principal_b, n)
         principal_b.post(reverse("nominations:action", args=[n.public_id, "xac-nhan"]))
@@ -135,8 +165,16 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     principal_b.post(reverse("nominations:submission_create", args=[award_round.public_id, cast.school_b.code]))
     sub_b = Submission.objects.get(from_unit=cast.school_b)
     url_b = reverse("nominations:submission", args=[sub_b.public_id])
-    principal_b.post(url_b, {"action": "save", "version": 1, "number": "07/TTr-TH", "signed_on": "26/09/2026",
-                             "signer_name": "Hiệu trưởng B"})
+    principal_b.post(
+        url_b,
+        {
+            "action": "save",
+            "version": 1,
+            "number": "07/TTr-TH",
+            "signed_on": "26/09/2026",
+            "signer_name": "Hiệu trưởng B",
+        },
+    )
     r = principal_b.post(url_b, {"action": "submit", "version": 2})
     assert "Đã ký và gửi" in _messages(r)
 
@@ -147,13 +185,16 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     for n in (n_a, n_b):
         r = reviewer.post(reverse("nominations:action", args=[n.public_id, "duyet"]), {})
         assert "lý do chấp nhận" in _messages(r)  # no recognised self-assessment: the check fails
-        r = reviewer.post(reverse("nominations:action", args=[n.public_id, "duyet"]),
-                          {"override": "Kết quả tự đánh giá đang chờ công nhận"})
+        r = reviewer.post(
+            reverse("nominations:action", args=[n.public_id, "duyet"]),
+            {"override": "Kết quả tự đánh giá đang chờ công nhận"},
+        )
         assert "Đã duyệt" in _messages(r)
     r = reviewer.post(reverse("nominations:action", args=[n_hoa.public_id, "tra-lai"]), {"reason": ""})
     assert "Cần ghi lý do" in _messages(r)
-    reviewer.post(reverse("nominations:action", args=[n_hoa.public_id, "tra-lai"]),
-                  {"reason": "Bổ sung số liệu sáng kiến"})
+    reviewer.post(
+        reverse("nominations:action", args=[n_hoa.public_id, "tra-lai"]), {"reason": "Bổ sung số liệu sáng kiến"}
+    )
     r = reviewer.post(queue, {"cap": cast.phong_p.code, "chon": [n_thu.public_id, n_binh.public_id]})
     assert "Đã duyệt 2" in _messages(r)
     sub_a.refresh_from_db()
@@ -177,8 +218,9 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     # Two individuals are approved already: the third is refused with the quota in the message.
     r = reviewer.post(reverse("nominations:action", args=[n_hoa.public_id, "duyet"]))
     assert "Đã đủ hạn mức 2 cá nhân" in _messages(r), _messages(r)
-    reviewer.post(reverse("nominations:action", args=[n_hoa.public_id, "khong-de-nghi"]),
-                  {"reason": "Đã đủ hạn mức của Phòng"})
+    reviewer.post(
+        reverse("nominations:action", args=[n_hoa.public_id, "khong-de-nghi"]), {"reason": "Đã đủ hạn mức của Phòng"}
+    )
     sub_a.refresh_from_db()
     assert sub_a.state == Submission.State.ACCEPTED
     assert [e.action for e in n_hoa.events.order_by("at", "pk")].count("returned") == 1  # history kept
@@ -190,8 +232,16 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     sub_p = Submission.objects.get(from_unit=cast.phong_p)
     assert sub_p.items.count() == 4 and sub_p.to_unit == cast.so_s
     url_p = reverse("nominations:submission", args=[sub_p.public_id])
-    phong.post(url_p, {"action": "save", "version": 1, "number": "88/TTr-PGDĐT", "signed_on": "30/09/2026",
-                       "signer_name": "Trưởng phòng P"})
+    phong.post(
+        url_p,
+        {
+            "action": "save",
+            "version": 1,
+            "number": "88/TTr-PGDĐT",
+            "signed_on": "30/09/2026",
+            "signer_name": "Trưởng phòng P",
+        },
+    )
     r = phong.post(url_p, {"action": "submit", "version": 2})
     assert "Đã ký và gửi" in _messages(r), _messages(r)
     sub_a.refresh_from_db()
@@ -201,12 +251,21 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     for n in approved:
         r = so.post(reverse("nominations:action", args=[n.public_id, "duyet"]), {"override": "Phòng đã thẩm định"})
         assert "Đã duyệt" in _messages(r), _messages(r)
-    r = phong.post(reverse("nominations:decision_create", args=[award_round.public_id, cast.phong_p.code]),
-                   {"award_form": form.pk, "number": "1/QĐ", "signed_on": "01/10/2026", "chon": [n_thu.pk]})
+    r = phong.post(
+        reverse("nominations:decision_create", args=[award_round.public_id, cast.phong_p.code]),
+        {"award_form": form.pk, "number": "1/QĐ", "signed_on": "01/10/2026", "chon": [n_thu.pk]},
+    )
     assert "hãy trình hồ sơ lên cấp trên" in r.content.decode()  # not the Phòng's award to give
-    r = so.post(reverse("nominations:decision_create", args=[award_round.public_id, cast.so_s.code]),
-                {"award_form": form.pk, "number": "125/QĐ-SGDĐT", "signed_on": "15/10/2026",
-                 "signer_name": "Giám đốc", "chon": [n.pk for n in approved]})
+    r = so.post(
+        reverse("nominations:decision_create", args=[award_round.public_id, cast.so_s.code]),
+        {
+            "award_form": form.pk,
+            "number": "125/QĐ-SGDĐT",
+            "signed_on": "15/10/2026",
+            "signer_name": "Giám đốc",
+            "chon": [n.pk for n in approved],
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     decision = Decision.objects.get()
     url_d = reverse("nominations:decision", args=[decision.public_id])
