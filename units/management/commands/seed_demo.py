@@ -46,6 +46,8 @@ class Command(BaseCommand):
             logins = self._logins()
         if "campaigns" in settings.INSTALLED_APPS and _has_command("seed_campaigns"):
             call_command("seed_campaigns", stdout=self.stdout)
+        if "nominations" in settings.INSTALLED_APPS and _has_command("seed_nominations"):
+            call_command("seed_nominations", stdout=self.stdout)
         self.stdout.write(f"Đơn vị mới: {self.created}; cán bộ mới: {people}.")
         self._print_logins(logins)
 
