@@ -11,7 +11,6 @@ from django.test import Client
 from campaigns import services as campaign_services
 from campaigns.models import AwardPlan, Campaign, CampaignCriterion
 from nominations import services
-from nominations.models import AwardRound
 from units.models import Role, UnitKind
 
 from ..factories import UserFactory, grant
@@ -84,11 +83,6 @@ def heads(cast) -> dict:
     grant(head_p, cast.phong_p, Role.HEAD)
     grant(head_s, cast.so_s, Role.HEAD)
     return {"head_p": head_p, "head_s": head_s}
-
-
-def round_000(cast, actor) -> AwardRound:
-    campaign = campaign_000(cast)
-    return services.round_create(campaign, kind="yearly", school_year=YEAR, actor=actor)
 
 
 def ready(nomination, head, *, summary="Hoàn thành xuất sắc nhiệm vụ chuyển đổi số."):

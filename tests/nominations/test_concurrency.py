@@ -28,7 +28,7 @@ def _race(calls) -> list:
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
+        except Exception as exc:  # collected and asserted by the test
             results[i] = exc
         finally:
             connection.close()

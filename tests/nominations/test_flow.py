@@ -17,7 +17,7 @@ from nominations.models import AwardRecord, Certificate, Decision, Nomination, S
 from units.models import Message
 
 from ..factories import PersonFactory
-from .helpers import as_user, heads, pdf, round_000
+from .helpers import as_user, heads, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def _messages(response) -> str:
 
 def test_seed_000_flow_school_to_phong_to_so(cast):
     h = heads(cast)
-    head_p, head_s = h["head_p"], h["head_s"]
+    head_p = h["head_p"]
     principal_a, principal_b, reviewer = as_user(cast.principal_a), as_user(cast.principal_b), as_user(cast.reviewer_p)
     teacher = as_user(cast.teacher_a)
     phong, so = as_user(head_p), as_user(cast.officer_s)

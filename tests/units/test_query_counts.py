@@ -64,4 +64,4 @@ def test_query_counts_do_not_grow_with_units(cast, login, user_key):
     large = {name: _count(client, page(cast, top)) for name, page in PAGES.items()}
     assert small == large
     # Ceilings, so a regression that adds a query per row at both sizes is caught too.
-    assert max(large.values()) <= 12, large
+    assert max(large.values()) <= 13, large  # the unit page: + the award ledger (one query)
