@@ -34,6 +34,15 @@ def _own_q(user, prefix: str) -> Q:
     return clause
 
 
+def _one(qs, public_id: str):
+    """The object with this public id in an already scoped queryset, else 404 (never 403: outsiders learn
+    nothing)."""
+    found = qs.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def nominations_for(user):
     """Nominations the user may see: in their reach, and drafts only at the units they work at."""
     scope = scope_for(user)
@@ -41,9 +50,8 @@ def nominations_for(user):
 
 
 def nomination_get_for_user(user, public_id: str) -> Nomination:
-    found = (
-        nominations_for(user)
-        .select_related(
+    return _one(
+        nominations_for(user).select_related(
             "round__organiser",
             "round__campaign",
             "award_form",
@@ -56,13 +64,9 @@ def nomination_get_for_user(user, public_id: str) -> Nomination:
             "proposed_by",
             "updated_by",
             "report_confirmed_by",
-        )
-        .filter(public_id=public_id)
-        .first()
+        ),
+        public_id,
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def _ancestor_paths(user) -> list[str]:
@@ -84,10 +88,7 @@ def rounds_for(user):
 
 
 def round_get_for_user(user, public_id: str) -> AwardRound:
-    found = rounds_for(user).select_related("organiser", "campaign").filter(public_id=public_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return _one(rounds_for(user).select_related("organiser", "campaign"), public_id)
 
 
 def unit_in_round(user, award_round: AwardRound, code: str) -> Unit:
@@ -114,39 +115,26 @@ def levels_of(user, award_round: AwardRound) -> list[Unit]:
 
 
 def submission_get_for_user(user, public_id: str) -> Submission:
-    found = (
-        Submission.objects.filter(scope_for(user).q("from_unit__"))
-        .select_related("round__organiser", "round__campaign", "from_unit__kind", "to_unit", "signed_by")
-        .filter(public_id=public_id)
-        .first()
+    return _one(
+        Submission.objects.filter(scope_for(user).q("from_unit__")).select_related(
+            "round__organiser", "round__campaign", "from_unit__kind", "to_unit", "signed_by"
+        ),
+        public_id,
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def council_get_for_user(user, public_id: str) -> CouncilMeeting:
-    found = (
-        CouncilMeeting.objects.filter(scope_for(user).q("unit__"))
-        .select_related("round__organiser", "unit")
-        .filter(public_id=public_id)
-        .first()
+    return _one(
+        CouncilMeeting.objects.filter(scope_for(user).q("unit__")).select_related("round__organiser", "unit"),
+        public_id,
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def decision_get_for_user(user, public_id: str) -> Decision:
-    found = (
-        Decision.objects.filter(scope_for(user).q("unit__"))
-        .select_related("round__organiser", "unit", "award_form")
-        .filter(public_id=public_id)
-        .first()
+    return _one(
+        Decision.objects.filter(scope_for(user).q("unit__")).select_related("round__organiser", "unit", "award_form"),
+        public_id,
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def quota_rows(award_round: AwardRound, units: list[Unit]) -> list[dict]:
