@@ -29,6 +29,7 @@ def rounds_generate(actor=None) -> list[AwardRound]:
             campaign = campaign_services.campaign_create(
                 issuer=so,
                 number=f"{so.code}/KH",
+                issued_on=dt.date(2026, 8, 1),
                 title="Phong trào thi đua Chuyển đổi số (mô phỏng)",
                 start_date=dt.date(2026, 8, 1),
                 end_date=dt.date(2027, 12, 31),
