@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns import services as campaign_services
@@ -19,6 +20,7 @@ from campaigns.models import Obligation, Task
 from units import services
 from units.models import Membership
 
+from .conftest import build_cast
 from .factories import school_campaign
 
 USERS = ["anonymous", "principal_a", "teacher_a", "principal_b", "reviewer_p", "officer_s", "outsider"]
@@ -32,6 +34,14 @@ class Row:
     url: Callable  # (cast, extra) -> str
     get: dict[str, int]
     post: dict[str, int]
+
+
+def _memo(cast, key: str, build) -> dict:
+    """The objects of a group of rows, built once per module with the cast (see the `world` fixture)."""
+    memo = cast.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = build(cast)
+    return memo[key]
 
 
 def everyone(code: int, anonymous: int = 302) -> dict[str, int]:
@@ -56,6 +66,10 @@ SEES_B_PERSON = dict(principal_a=404, teacher_a=404, principal_b=200, reviewer_p
 
 
 def _extra(cast) -> dict:
+    return _memo(cast, "_extra", _build_extra)
+
+
+def _build_extra(cast) -> dict:
     block = services.block_save(
         organiser=cast.phong_p,
         school_year="2025-2026",
@@ -274,6 +288,10 @@ ROWS.update(
 
 
 def _assessment(cast) -> dict:
+    return _memo(cast, "_assessment", _build_assessment)
+
+
+def _build_assessment(cast) -> dict:
     from criteria import services as criteria_services
 
     assessment = criteria_services.assessment_start(cast.school_a, "2025-2026", actor=cast.principal_a)
@@ -357,6 +375,10 @@ ROWS.update(
 
 
 def _nominations(cast) -> dict:
+    return _memo(cast, "_nominations", _build_nominations)
+
+
+def _build_nominations(cast) -> dict:
     from nominations import services as nomination_services
     from nominations.models import Decision
 
@@ -512,11 +534,32 @@ def test_every_url_has_a_row():
 CASES = [(name, user, method) for name in sorted(ROWS) for user in USERS for method in ("get", "post")]
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast and every row's objects, built once for the module inside a transaction rolled back at its
+    end; each case runs in its own savepoint (the `db` fixture), so a POST changes nothing for the next."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            cast = build_cast()
+            _extra(cast)
+            _assessment(cast)
+            _nominations(cast)
+            yield cast
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize(("name", "user_key", "method"), CASES, ids=["-".join(c) for c in CASES])
-def test_matrix(cast, login, name, user_key, method):
+def test_matrix(world, db, client, name, user_key, method):
+    cast = world
     row = ROWS[name]
     extra = _extra(cast)
-    client = login(cast.users()[user_key])
+    user = cast.users()[user_key]
+    if user is not None:
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     url = row.url(cast, extra)
     response = getattr(client, method)(url, {})
     expected = getattr(row, method)[user_key]
