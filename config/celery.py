@@ -23,4 +23,7 @@ app.conf.beat_schedule = {
     # Catches retries with backoff and anything enqueued outside a sweep (events, exports).
     "outbox-send": {"task": "units.send_outbox", "schedule": crontab(minute="*/5")},
     "daily-digests": {"task": "units.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # Report jobs whose worker died are queued again; expired report files are deleted nightly.
+    "reports-recover": {"task": "reports.recover", "schedule": crontab(minute="*/2")},
+    "reports-expire": {"task": "reports.expire", "schedule": crontab(hour=1, minute=15)},
 }

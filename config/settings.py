@@ -218,6 +218,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Reports ----------------------------------------------------------------------------------------
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=7)  # files are deleted after this
+REPORT_MAX_ACTIVE = env.int("REPORT_MAX_ACTIVE", default=3)  # waiting or running, per user
+REPORT_MAX_PER_HOUR = env.int("REPORT_MAX_PER_HOUR", default=30)  # per user, rolling hour
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=180)  # no progress this long: re-queued
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=4)
+
 # --- Locale -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 # Vietnamese only until an English catalogue exists: a browser asking for English must not get a page
@@ -270,6 +277,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; fontTools logs font subsetting.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("ke-hoach/", include("campaigns.urls")),
     path("", include("criteria.urls")),
     path("", include("nominations.urls")),
+    path("", include("reports.urls")),
     path("", include("units.urls")),
 ]

@@ -503,6 +503,59 @@ ROWS.update(
 )
 
 
+# --- reports -----------------------------------------------------------------------------------------
+# A finished export of the Sở officer (only its requester sees it or its file), a PDF requested from school
+# A's dossier (school A's head, the Phòng and the Sở may; a teacher may not) and a public verification code.
+
+
+def _reports(cast) -> dict:
+    return _memo(cast, "_reports", _build_reports)
+
+
+def _build_reports(cast) -> dict:
+    from reports import services as report_services
+    from reports.models import IssuedDocument
+
+    extra = _extra(cast)
+    job = report_services.job_request(
+        cast.officer_s, kind="campaign_status", unit=cast.so_s, params={"campaign": extra["campaign"].public_id}
+    )
+    report_services.job_run(job.pk)
+    doc = IssuedDocument.objects.create(kind="Tờ trình", number="1/TTr", issuer_name="Trường A", title="Thử")
+    return {"job": job, "doc": doc}
+
+
+OWNER_ONLY = dict(principal_a=404, teacher_a=404, principal_b=404, reviewer_p=404, officer_s=200, outsider=404)
+
+ROWS.update(
+    {
+        "reports:home": Row(lambda c, x: reverse("reports:home"), everyone(200), who(302, teacher_a=403)),
+        "reports:jobs": Row(lambda c, x: reverse("reports:jobs"), everyone(200), everyone(405)),
+        "reports:document": Row(
+            lambda c, x: reverse("reports:document", args=["ho-so", _nominations(c)["submission"].public_id]),
+            everyone(405),
+            who(404, principal_a=302, teacher_a=403, reviewer_p=302, officer_s=302),
+        ),
+        "reports:job": Row(
+            lambda c, x: reverse("reports:job", args=[_reports(c)["job"].public_id]),
+            who(404, **OWNER_ONLY),
+            everyone(405),
+        ),
+        "reports:download": Row(
+            lambda c, x: reverse("reports:download", args=[_reports(c)["job"].public_id]),
+            who(404, **OWNER_ONLY),
+            everyone(405),
+        ),
+        # Public: anyone confirms a document by its code.
+        "reports:verify": Row(
+            lambda c, x: reverse("reports:verify", args=[_reports(c)["doc"].code]),
+            everyone(200, anonymous=200),
+            everyone(405, anonymous=405),
+        ),
+    }
+)
+
+
 def _project_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -546,6 +599,7 @@ def world(django_db_setup, django_db_blocker):
             _extra(cast)
             _assessment(cast)
             _nominations(cast)
+            _reports(cast)
             yield cast
         finally:
             transaction.set_rollback(True)
