@@ -127,7 +127,8 @@ _static_backend = (
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A storage class by path (a test storage for the worker-crash test, or a custom one) wins over the default.
+    "default": {"BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": _static_backend},
 }
 if env("AWS_STORAGE_BUCKET_NAME", default=""):

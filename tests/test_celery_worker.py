@@ -47,7 +47,9 @@ def purge_broker(env: dict) -> None:
 
 
 def start_worker(env: dict) -> subprocess.Popen:
-    """A real Celery worker process (solo pool) on the test broker and database."""
+    """A real Celery worker process (solo pool) on the test broker and database. Its log goes to
+    CELERY_TEST_LOG when set (to see why a worker did not pick a task up)."""
+    log = open(os.environ["CELERY_TEST_LOG"], "ab") if os.environ.get("CELERY_TEST_LOG") else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(
         [
             sys.executable,
@@ -59,14 +61,14 @@ def start_worker(env: dict) -> subprocess.Popen:
             "--pool",
             "solo",
             "--loglevel",
-            "WARNING",
+            "INFO" if os.environ.get("CELERY_TEST_LOG") else "WARNING",
             "-n",
             f"test{time.monotonic_ns()}@%h",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
 
 

@@ -1,5 +1,6 @@
 """A real Celery worker on the real Redis broker builds an export; killed after writing the file but before
-marking the job done, the job is recovered and completes once on a new worker: one file, the right rows."""
+marking the job done (a test storage pauses it there), the job is recovered and completes once on a new
+worker: one file, the right rows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ import signal
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -58,43 +58,35 @@ def test_export_survives_a_killed_worker(django_capture_on_commit_callbacks):
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
     purge_broker(env)
     app = Celery(broker=env["CELERY_BROKER_URL"])
-    with django_capture_on_commit_callbacks(execute=False):  # sent below to the worker's own broker
+    # The task is sent below to the worker's own broker, not by the on-commit hook to the default one.
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
         job = services.job_request(
             cast.officer_s, kind="campaign_status", unit=cast.so_s, params={"campaign": campaign.public_id}
         )
     target = Path(settings.MEDIA_ROOT) / "reports" / job.filename
     target.unlink(missing_ok=True)
 
-    # Hold the job's row so the worker writes the file and then waits to mark the job done.
-    dsn = " ".join(
-        f"{k}={v}"
-        for k, v in {
-            "dbname": connection.settings_dict["NAME"],
-            "user": connection.settings_dict["USER"],
-            "host": connection.settings_dict["HOST"] or "127.0.0.1",
-            "port": connection.settings_dict["PORT"] or 5432,
-        }.items()
+    # The first worker writes the file, then stops before marking the job done, and is killed there.
+    marker = Path(settings.MEDIA_ROOT) / f"paused-{job.public_id}"
+    marker.unlink(missing_ok=True)
+    worker = start_worker(
+        {**env, "FILE_STORAGE_BACKEND": "tests.pausing_storage.PausingStorage", "REPORT_TEST_PAUSE": str(marker)}
     )
-    worker = start_worker(env)
     try:
         app.send_task("reports.build", args=[job.pk])
-        assert _wait(lambda: ReportJob.objects.get(pk=job.pk).state == "running"), "the worker never claimed the job"
-        locker = psycopg.connect(dsn)
-        locker.execute("SELECT id FROM reports_reportjob WHERE id = %s FOR UPDATE", [job.pk])
-        assert _wait(target.exists), "the worker never wrote the file"
-        time.sleep(0.5)
-        os.kill(worker.pid, signal.SIGKILL)  # dies between writing the file and marking the job done
+        assert _wait(marker.exists), "the worker never wrote the file"
+        assert target.exists() and ReportJob.objects.get(pk=job.pk).state == "running"
+        os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=20)
-        locker.rollback()
-        locker.close()
     finally:
         if worker.poll() is None:
             worker.kill()
+        marker.unlink(missing_ok=True)
     job.refresh_from_db()
     assert job.state == "running" and job.attempts == 1
 
     # The recovery sweep (beat, every 2 minutes) finds the silent job and queues it again.
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
         later = timezone.now() + dt.timedelta(seconds=settings.REPORT_STALE_SECONDS + 1)
         assert services.jobs_recover(now=later) == 1
     worker = start_worker(env)
