@@ -142,7 +142,9 @@ def test_formulas_are_written_as_text_in_every_export(cast, published):
         assert seen, f"{job.kind}: the hostile names did not reach the export"
 
 
-def test_nominations_list_in_legal_layout(cast):
+def _teacher_nominated(cast, *, summary: str = "", voted: bool = True):
+    """Seed 000's round with Lê Thị Thu of school A nominated, her report ready and (by default) passed by
+    the school's council."""
     h = heads(cast)
     award_round = nomination_services.round_create(
         campaign_000(cast), kind="yearly", school_year=YEAR, actor=h["head_p"]
@@ -154,10 +156,16 @@ def test_nominations_list_in_legal_layout(cast):
         award_form=award_round.award_forms.get(),
         subject="individual",
         person=cast.person_teacher_a,
-        summary="Giáo viên tiêu biểu",
+        summary=summary,
     )
-    ready(n, cast.principal_a, summary="Giáo viên tiêu biểu")
-    council_pass(award_round, cast.school_a, cast.principal_a)
+    if voted:
+        ready(n, cast.principal_a, summary=summary or "Tiên phong học liệu số")
+        council_pass(award_round, cast.school_a, cast.principal_a)
+    return award_round, n
+
+
+def test_nominations_list_in_legal_layout(cast):
+    award_round, _n = _teacher_nominated(cast, summary="Giáo viên tiêu biểu")
     sub = dossier(award_round, cast.school_a, cast.principal_a)
     nomination_services.submission_submit(sub, actor=cast.principal_a, version=sub.version)
     job = _run(cast.reviewer_p, "nominations", cast.phong_p, {"round": award_round.public_id})
@@ -182,20 +190,7 @@ def _nfc(text: str) -> str:
 
 
 def test_dossier_and_decision_pdfs_in_nd30_layout(cast, client):
-    h = heads(cast)
-    award_round = nomination_services.round_create(
-        campaign_000(cast), kind="yearly", school_year=YEAR, actor=h["head_p"]
-    )
-    n = nomination_services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="individual",
-        person=cast.person_teacher_a,
-    )
-    ready(n, cast.principal_a, summary="Tiên phong học liệu số")
-    council_pass(award_round, cast.school_a, cast.principal_a)
+    award_round, _n = _teacher_nominated(cast)
     sub = dossier(award_round, cast.school_a, cast.principal_a, number="15/TTr-THCSAB")
     job = _run(cast.principal_a, "dossier_pdf", cast.school_a, {"submission": sub.public_id})
     raw = _pdf_text(job)
@@ -230,18 +225,7 @@ def test_dossier_and_decision_pdfs_in_nd30_layout(cast, client):
 def test_decision_pdf_with_certificates(cast):
     from nominations.models import Decision
 
-    h = heads(cast)
-    award_round = nomination_services.round_create(
-        campaign_000(cast), kind="yearly", school_year=YEAR, actor=h["head_p"]
-    )
-    n = nomination_services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="individual",
-        person=cast.person_teacher_a,
-    )
+    award_round, n = _teacher_nominated(cast, voted=False)
     decision = Decision.objects.create(
         round=award_round,
         unit=cast.so_s,
