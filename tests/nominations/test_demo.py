@@ -22,6 +22,8 @@ def test_seed_demo_has_a_dossier_waiting_for_the_phong(db):
     page = reviewer.get(reverse("nominations:queue", args=[award_round.public_id])).content.decode()
     assert page.count('name="chon"') + page.count("duyệt từng đề nghị") == 3
     assert Nomination.objects.filter(state=Nomination.State.SUBMITTED).count() == 3
+    board = reviewer.get(reverse("nominations:board", args=[award_round.public_id])).content.decode()
+    assert "Xuất danh sách trích ngang (Excel)" in board
     board = as_user(User.objects.get(username="sogd.binhphuoc")).get(
         reverse("nominations:board", args=[AwardRound.objects.get(organiser__code="SO-BP").public_id])
     )
