@@ -89,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "rounds": list(rounds_for(request.user).order_by("-school_year", "name")[:100]) if scopes else [],
             "year": year,
-            "jobs": list(ReportJob.objects.filter(requester=request.user)[:10]),
+            "jobs": list(ReportJob.objects.filter(requester=request.user).select_related("unit")[:10]),
         },
     )
 

@@ -360,3 +360,27 @@ def test_assessment_results_values_summaries_and_chart(cast):
     with job.file.open("rb") as f:
         names = zipfile.ZipFile(io.BytesIO(f.read())).namelist()
     assert "xl/charts/chart1.xml" in names  # openpyxl does not read charts back; the part is there
+
+
+def test_job_pages_query_counts_do_not_grow(cast, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(cast.officer_s)
+    counts = []
+    for size in (3, 40):
+        have = ReportJob.objects.count()
+        ReportJob.objects.bulk_create(
+            [
+                ReportJob(requester=cast.officer_s, unit=cast.so_s, kind="targets", params={"n": i}, state="done")
+                for i in range(have, size)
+            ]
+        )
+        row = []
+        for url in (reverse("reports:home"), reverse("reports:jobs")):
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[0] == counts[1], counts
