@@ -109,7 +109,7 @@ def job_run(job_id: int) -> ReportJob | None:
                 wb,
                 title=str(ReportJob.Kind(job.kind).label),
                 scope=job.unit,
-                filters=[(str(k), str(v)) for k, v in job.params.items()],
+                filters=describe(job.params),
                 requester=job.requester,
             )
             title = excel.BUILDERS[job.kind](wb, job=job, progress=update)
@@ -147,6 +147,24 @@ def job_run(job_id: int) -> ReportJob | None:
     job.refresh_from_db()
     _notify(job, ok=True)
     return job
+
+
+def describe(params: dict) -> list[tuple[str, str]]:
+    """The filters as a reader of the cover sheet understands them: Vietnamese labels, names not ids."""
+    from campaigns.models import Campaign
+    from nominations.models import AwardRound
+
+    rows = []
+    if "campaign" in params:
+        c = Campaign.objects.filter(public_id=params["campaign"]).first()
+        rows.append((_("Kế hoạch"), f"{c.number} — {c.title}" if c else params["campaign"]))
+    if "round" in params:
+        r = AwardRound.objects.filter(public_id=params["round"]).first()
+        rows.append((_("Đợt xét khen thưởng"), r.name if r else params["round"]))
+    for key, label in (("school_year", _("Năm học")), ("period", _("Kỳ"))):
+        if params.get(key):
+            rows.append((label, str(params[key])))
+    return rows
 
 
 def _store(job: ReportJob, content: bytes) -> None:

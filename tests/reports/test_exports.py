@@ -102,6 +102,7 @@ def test_campaign_status_excel(cast, published):
     names = [row[1].value for row in ws.iter_rows(min_row=3)]
     assert set(names) == {"Trường THCS An Bình", "Trường Tiểu học Bình Minh"}
     assert wb["Thông tin"]["B2"].value == cast.so_s.name
+    assert wb["Thông tin"]["A3"].value == "Kế hoạch" and wb["Thông tin"]["B3"].value.startswith("12/KH-SGDĐT — ")
     assert job.expires_at > timezone.now() and job.size > 0
 
 
