@@ -182,7 +182,7 @@ def _prefetched(chunks: list, fetch):
 
     from django.db import connection, connections
 
-    if connection.in_atomic_block or len(chunks) < 2:
+    if connection.in_atomic_block or connection.vendor != "postgresql" or len(chunks) < 2:
         for chunk in chunks:
             yield fetch(chunk)
         return
@@ -219,6 +219,31 @@ def _assessment_chunk(ids: list[int], year: str):
         )
         .annotate(p1=Cast("points_1", FloatField()), p2=Cast("points_2", FloatField()))
     )
+    if connection.vendor != "postgresql":  # the SQLite demo: the same rows through the ORM
+        answers = [
+            (
+                aid,
+                iid,
+                vbool,
+                vchoice,
+                float(vnum) if vnum is not None else None,
+                round(num * 100 / den, 2) if den else None,
+                float(points),
+            )
+            for aid, iid, vbool, vchoice, vnum, num, den, points in Answer.objects.filter(
+                entry__assessment__in=ids
+            ).values_list(
+                "entry__assessment_id",
+                "indicator_id",
+                "value_bool",
+                "value_choice",
+                "value_number",
+                "numerator",
+                "denominator",
+                "points",
+            )
+        ]
+        return units, answers, _blocks([u[1] for u in units], year)
     sql = f"""
         SELECT e.assessment_id, a.indicator_id, a.value_bool, a.value_choice, a.value_number::float8,
                round(a.numerator * 100.0 / nullif(a.denominator, 0), 2)::float8, a.points::float8
