@@ -11,17 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from units.models import Unit
-from units.selectors import scope_for
+from units.selectors import ancestor_paths, scope_for
 
 from .models import Campaign, Deadline, Obligation, Target, TargetReport, TargetValue
-
-
-def _ancestor_paths(paths: list[str]) -> set[str]:
-    steplen = Unit.steplen
-    result: set[str] = set()
-    for path in paths:
-        result.update(path[: steplen * i] for i in range(1, len(path) // steplen + 1))
-    return result
 
 
 def campaign_visible_qs(user) -> QuerySet[Campaign]:
@@ -31,7 +23,7 @@ def campaign_visible_qs(user) -> QuerySet[Campaign]:
     if scope.is_superuser:
         return Campaign.objects.all()
     own_paths = [g.unit_path for g in scope.grants]
-    above = _ancestor_paths(own_paths)
+    above = ancestor_paths(own_paths)
     return Campaign.objects.filter(
         Q(scope.q("issuer__"))
         | Q(issuer__path__in=above, status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from units.models import BlockMembership, Membership, Role, Unit, User
-from units.selectors import scope_for
+from units.selectors import scope_for, users_with_roles
 
 from . import scoring
 from .models import Answer, Assessment, AssessmentEvent, CriterionEntry, Indicator, IndicatorSet, Level
@@ -31,24 +31,14 @@ def unit_people(unit: Unit) -> QuerySet[User]:
 
 
 def heads_of(unit: Unit) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__unit=unit, memberships__role=Role.HEAD, memberships__revoked_at__isnull=True
-        ).distinct()
-    )
+    return users_with_roles(unit.pk, [Role.HEAD])
 
 
 def reviewers_of(unit: Unit) -> list[User]:
     """Reviewers at the unit's parent (the level that recognises it)."""
     if unit.parent_id is None:
         return []
-    return list(
-        User.objects.filter(
-            memberships__unit_id=unit.parent_id,
-            memberships__role=Role.REVIEWER,
-            memberships__revoked_at__isnull=True,
-        ).distinct()
-    )
+    return users_with_roles(unit.parent_id, [Role.REVIEWER])
 
 
 def children_facts(assessment: Assessment, indicators) -> dict[int, scoring.ChildrenFact]:

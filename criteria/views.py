@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
-from units.forms import VNDateField
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import scope_for, unit_get_for_user
-from units.views import PAGE_SIZE, error_messages, require
+from units.views import PAGE_SIZE, error_messages, posted_date, posted_version, require
 
 from . import scoring, selectors, services, sets
 from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator, IndicatorSet
@@ -46,22 +45,6 @@ def _school_year(request: HttpRequest) -> str:
 def _years_around(year: str) -> list[str]:
     start = int(year[:4])
     return [f"{y}-{y + 1}" for y in range(start + 1, start - 4, -1)]
-
-
-# The project's date field, held to the one format these pages print (dd/mm/yyyy).
-DATE_FIELD = VNDateField(required=False, input_formats=["%d/%m/%Y"])
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return DATE_FIELD.clean(value)
-    except ValidationError:
-        return None
-
-
-def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
 
 
 def _detail(assessment: Assessment) -> str:
@@ -174,7 +157,7 @@ def team(request: HttpRequest, public_id: str) -> HttpResponse:
                     if v in by_pk
                 ]
                 number = request.POST.get("decision_number", "")
-                date = _date(request.POST.get("decision_date", ""))
+                date = posted_date(request.POST.get("decision_date", ""))
                 if request.POST.get("decision_date") and date is None:
                     raise ValidationError(_("Ngày quyết định phải có dạng dd/mm/yyyy."))
                 services.team_save(
@@ -284,13 +267,13 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
 def step(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, public_id)
     require(request.user, "criteria.manage_assessment", assessment)
-    version = _version(request)
+    version = posted_version(request)
     try:
         if action == "bien-ban":
             services.minutes_record(assessment, actor=request.user, upload=request.FILES.get("file"), version=version)
             messages.success(request, _("Đã ghi nhận biên bản. Tiếp theo: thủ trưởng phê duyệt kết quả."))
         elif action == "phe-duyet":
-            date = _date(request.POST.get("date", ""))
+            date = posted_date(request.POST.get("date", ""))
             services.assessment_approve(
                 assessment, actor=request.user, number=request.POST.get("number", ""), date=date, version=version
             )
@@ -344,7 +327,7 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "criteria.add_evidence", unit)
         title = request.POST.get("title", "")
-        issued_on = _date(request.POST.get("issued_on", ""))
+        issued_on = posted_date(request.POST.get("issued_on", ""))
         try:
             if request.POST.get("issued_on") and issued_on is None:
                 raise ValidationError(_("Ngày văn bản phải có dạng dd/mm/yyyy."))
@@ -427,7 +410,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 targets,
                 actor=request.user,
                 number=request.POST.get("number", ""),
-                date=_date(request.POST.get("date", "")),
+                date=posted_date(request.POST.get("date", "")),
             )
             messages.success(request, _("Đã công nhận %(n)s đơn vị.") % {"n": len(done)})
         except ValidationError as exc:
@@ -485,7 +468,7 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
                     actor=request.user,
                     reasons=reasons,
                     note=request.POST.get("note", ""),
-                    version=_version(request),
+                    version=posted_version(request),
                 )
                 messages.success(request, _("Đã trả lại. Đơn vị được báo các tiêu chí cần bổ sung."))
             elif action == "recognise":
@@ -493,11 +476,11 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
                     [assessment],
                     actor=request.user,
                     number=request.POST.get("number", ""),
-                    date=_date(request.POST.get("date", "")),
+                    date=posted_date(request.POST.get("date", "")),
                 )
                 messages.success(request, _("Đã công nhận kết quả."))
             elif action == "reopen":
-                day = _date(request.POST.get("until", ""))
+                day = posted_date(request.POST.get("until", ""))
                 if day is None:
                     raise ValidationError(_("Ngày mở lại đến phải có dạng dd/mm/yyyy."))
                 until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)

@@ -402,6 +402,7 @@ class Submission(NFCModel):
         DECIDED = "decided", _("Đã có quyết định")
 
     AWAITING = (State.SUBMITTED, State.RESUBMITTED)
+    SENT = (State.SUBMITTED, State.RETURNED, State.RESUBMITTED, State.ACCEPTED, State.FORWARDED, State.DECIDED)
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     round = models.ForeignKey(AwardRound, verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="submissions")

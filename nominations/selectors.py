@@ -9,10 +9,19 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from units.models import Unit
-from units.selectors import scope_for
+from units.selectors import ancestor_paths, scope_for
 
-from . import services
-from .models import AwardRound, CouncilMeeting, Decision, Nomination, NominationApproval, Quota, Subject, Submission
+from .models import (
+    AwardRecord,
+    AwardRound,
+    CouncilMeeting,
+    Decision,
+    Nomination,
+    NominationApproval,
+    Quota,
+    Subject,
+    Submission,
+)
 
 State = Nomination.State
 
@@ -69,13 +78,6 @@ def nomination_get_for_user(user, public_id: str) -> Nomination:
     )
 
 
-def _ancestor_paths(user) -> list[str]:
-    paths: set[str] = set()
-    for g in scope_for(user).grants:
-        paths.update(g.unit_path[:i] for i in range(4, len(g.unit_path) + 1, 4))
-    return sorted(paths)
-
-
 def rounds_for(user):
     """Rounds organised at or above a unit the user works at, or inside a reviewer's reach."""
     scope = scope_for(user)
@@ -84,7 +86,8 @@ def rounds_for(user):
     below = Q(pk__in=[])
     for g in scope.grants:
         below |= Q(organiser__path__startswith=g.unit_path)
-    return AwardRound.objects.filter(Q(organiser__path__in=_ancestor_paths(user)) | below)
+    above = ancestor_paths(g.unit_path for g in scope.grants)
+    return AwardRound.objects.filter(Q(organiser__path__in=above) | below)
 
 
 def round_get_for_user(user, public_id: str) -> AwardRound:
@@ -160,7 +163,7 @@ def quota_rows(award_round: AwardRound, units: list[Unit]) -> list[dict]:
         Nomination.objects.filter(
             round=award_round,
             submissions__from_unit__in=[q.unit_id for q in quotas],
-            submissions__state__in=[s for s in Submission.State.values if s != Submission.State.DRAFT],
+            submissions__state__in=Submission.SENT,
         )
         .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
         .values("award_form_id", "submissions__from_unit_id", "subject", "unit_id")
@@ -236,9 +239,9 @@ def queue(award_round: AwardRound, level: Unit, *, state: str = "", form_id: str
     )
 
 
-def ledger_for_person(person) -> list:
-    return list(person.awards.select_related("award_form").order_by("-decision_date"))
-
-
-def candidates_summary(award_round: AwardRound, unit: Unit):
-    return services.submission_candidates(award_round, unit)
+def ledger(*, person=None, unit=None, limit: int = 50) -> list[AwardRecord]:
+    """The award history of a person or a unit, newest first (their pages and "Khen thưởng của tôi")."""
+    if person is None and unit is None:
+        return []
+    rows = AwardRecord.objects.filter(person=person) if person is not None else AwardRecord.objects.filter(unit=unit)
+    return list(rows.order_by("-decision_date", "-pk")[:limit])

@@ -21,7 +21,8 @@ from campaigns import services as campaign_services
 from campaigns.models import AwardPlan, Campaign, Deadline, Obligation
 from criteria import services as criteria_services
 from units import notify
-from units.models import BlockMembership, Message, Person, Role, Unit, UnitKind, User, fold, nfc, validate_school_year
+from units.models import BlockMembership, Message, Person, Role, Unit, UnitKind, fold, nfc, validate_school_year
+from units.selectors import unit_ancestors, users_with_roles
 from units.uploads import check_upload
 
 from . import eligibility
@@ -79,14 +80,6 @@ def _event(nomination: Nomination, action: str, level: Unit, actor, now: dt.date
     )
 
 
-def _people_at(unit: Unit, roles) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__unit=unit, memberships__role__in=list(roles), memberships__revoked_at__isnull=True
-        ).distinct()
-    )
-
-
 def _subject_label(subject: str) -> str:
     return str(Subject(subject).label).lower()
 
@@ -106,7 +99,7 @@ def _authority_unit(issuer: Unit, authority: str) -> Unit | None:
         category = UnitKind.Category.SCHOOL
     else:
         return None
-    for unit in [issuer, *Unit.objects.filter(path__in=[issuer.path[:i] for i in range(4, len(issuer.path), 4)])]:
+    for unit in [issuer, *reversed(unit_ancestors(issuer))]:
         if unit.kind.category == category:
             return unit
     return None
@@ -302,20 +295,23 @@ def quota_used(quota: Quota, subject: str, block=None) -> int | None:
     return used
 
 
-def _own_forwarded(round_id: int, form_id: int, unit_id: int, subject: str) -> int:
+def _forwarded_by(round_id: int, unit_id: int, form_id: int, subject: str):
+    """Nominations a unit has sent up in the round for one award form and subject, still in play."""
     return (
         Nomination.objects.filter(
             round_id=round_id,
             award_form_id=form_id,
-            unit_id=unit_id,
             subject=subject,
             submissions__from_unit_id=unit_id,
-            submissions__state__in=[s for s in SubState.values if s != SubState.DRAFT],
+            submissions__state__in=Submission.SENT,
         )
         .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
         .distinct()
-        .count()
     )
+
+
+def _own_forwarded(round_id: int, form_id: int, unit_id: int, subject: str) -> int:
+    return _forwarded_by(round_id, unit_id, form_id, subject).filter(unit_id=unit_id).count()
 
 
 def _full_message(quota: Quota, subject: str, used: int, block=None) -> str:
@@ -864,16 +860,8 @@ def submission_submit(submission: Submission, *, actor, version, now: dt.datetim
         for quota in _submission_quotas(submission):
             for subject in (Subject.COLLECTIVE, Subject.INDIVIDUAL):
                 sent = (
-                    Nomination.objects.filter(
-                        round=submission.round,
-                        award_form_id=quota.award_form_id,
-                        subject=subject,
-                        submissions__from_unit=submission.from_unit,
-                        submissions__state__in=[s for s in SubState.values if s != SubState.DRAFT],
-                    )
-                    .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
+                    _forwarded_by(submission.round_id, submission.from_unit_id, quota.award_form_id, subject)
                     .exclude(pk__in=[n.pk for n in moving])
-                    .distinct()
                     .count()
                 )
                 adding = sum(1 for n in moving if n.award_form_id == quota.award_form_id and n.subject == subject)
@@ -922,7 +910,7 @@ def submission_submit(submission: Submission, *, actor, version, now: dt.datetim
             signed_by=actor,
             return_reason="",
         )
-    for reviewer in _people_at(submission.to_unit, [Role.REVIEWER, Role.HEAD, Role.OFFICER]):
+    for reviewer in users_with_roles(submission.to_unit_id, [Role.REVIEWER, Role.HEAD, Role.OFFICER]):
         notify.notify(
             recipient=reviewer,
             kind=Message.Kind.EVENT,
@@ -958,7 +946,7 @@ def _notify_returned(submission: Submission, now: dt.datetime) -> None:
         for i in submission.items.select_related("nomination").exclude(return_reason="")
     ]
     body = "\n".join(([submission.return_reason] if submission.return_reason else []) + reasons)
-    for person in _people_at(submission.from_unit, [Role.HEAD, Role.SECRETARY]):
+    for person in users_with_roles(submission.from_unit_id, [Role.HEAD, Role.SECRETARY]):
         notify.notify(
             recipient=person,
             kind=Message.Kind.EVENT,
@@ -1037,7 +1025,7 @@ def nomination_approve(
 
 
 def _notify_full(quota: Quota, subject: str, block, now: dt.datetime) -> None:
-    for person in _people_at(quota.unit, [Role.HEAD, Role.REVIEWER, Role.OFFICER]):
+    for person in users_with_roles(quota.unit_id, [Role.HEAD, Role.REVIEWER, Role.OFFICER]):
         notify.notify(
             recipient=person,
             kind=Message.Kind.EVENT,
@@ -1289,7 +1277,7 @@ def decision_finalise(decision: Decision, *, actor, version, now: dt.datetime | 
         )
         _bump(Decision, decision, state=Decision.State.FINAL, finalised_at=now)
     for n in nominations:
-        recipients = _people_at(n.unit, [Role.HEAD])
+        recipients = users_with_roles(n.unit_id, [Role.HEAD])
         if n.nominee_person and n.nominee_person.user_id:
             recipients.append(n.nominee_person.user)
         for person in {r.pk: r for r in recipients}.values():

@@ -19,24 +19,15 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get_for_user
 from criteria.models import EvidenceItem
-from units.forms import VNDateField
 from units.models import Person, Role, Unit
 from units.selectors import scope_for
-from units.views import PAGE_SIZE, error_messages, require
+from units.views import PAGE_SIZE, error_messages, posted_date, posted_version, require
 
 from . import selectors, services
 from .models import AwardRound, CouncilMeeting, Decision, Nomination, Objection, Quota, Subject, Submission
-from .rules import REVIEW_ROLES, acts_at
+from .rules import DOSSIER_ROLES, REVIEW_ROLES, acts_at
 
 UNKNOWN_ACTION = _("Thao tác không hợp lệ. Hãy tải lại trang rồi thử lại.")
-DATE_FIELD = VNDateField(required=False, input_formats=["%d/%m/%Y"])
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return DATE_FIELD.clean(value)
-    except ValidationError:
-        return None
 
 
 def _int(value, default=None):
@@ -44,10 +35,6 @@ def _int(value, default=None):
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _version(request: HttpRequest):
-    return _int(request.POST.get("version"))
 
 
 def _board(award_round: AwardRound) -> str:
@@ -73,7 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("issuer")
         .order_by("-issued_on")
     )
-    person = Person.objects.filter(user=request.user).first()
     return render(
         request,
         "nominations/home.html",
@@ -81,7 +67,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "rounds": rounds,
             "campaigns": campaigns,
             "kinds": AwardRound.Kind.choices,
-            "awards": selectors.ledger_for_person(person) if person else [],
         },
     )
 
@@ -143,8 +128,7 @@ def board(request: HttpRequest, public_id: str) -> HttpResponse:
                 "unit": u,
                 "draft": request.user.has_perm("nominations.draft", u),
                 "council": request.user.has_perm("nominations.run_council", u),
-                "dossier": bool(acts_at(request.user, u) & {Role.HEAD, Role.SECRETARY, Role.OFFICER, Role.ADMIN})
-                and u.parent_id is not None,
+                "dossier": bool(acts_at(request.user, u) & DOSSIER_ROLES) and u.parent_id is not None,
                 "review": bool(acts_at(request.user, u) & REVIEW_ROLES),
                 "decide": request.user.has_perm("nominations.manage_level", u),
             }
@@ -333,7 +317,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         summary = request.POST.get("summary")
         try:
             nomination = services.nomination_save(
-                nomination, actor=request.user, version=_version(request), summary=summary, report=report
+                nomination, actor=request.user, version=posted_version(request), summary=summary, report=report
             )
             if request.htmx:
                 return render(request, "nominations/_save_status.html", {"nomination": nomination, "saved": True})
@@ -490,7 +474,7 @@ def council_create(request: HttpRequest, public_id: str, code: str) -> HttpRespo
     agenda = list(services.council_agenda(award_round, unit))
     errors = None
     if request.method == "POST":
-        date = _date(request.POST.get("date", ""))
+        date = posted_date(request.POST.get("date", ""))
         try:
             if date is None:
                 raise ValidationError(_("Ngày họp phải có dạng dd/mm/yyyy."))
@@ -534,7 +518,7 @@ def council(request: HttpRequest, public_id: str) -> HttpResponse:
                 request.POST[k].strip() and _int(request.POST[k]) is None for k in request.POST if k.startswith("v-")
             ):
                 raise ValidationError(_("Số phiếu phải là số nguyên không âm."))
-            meeting = services.council_record(meeting, actor=request.user, version=_version(request), votes=votes)
+            meeting = services.council_record(meeting, actor=request.user, version=posted_version(request), votes=votes)
             if request.POST.get("action") == "close":
                 services.council_close(meeting, actor=request.user, version=meeting.version)
                 messages.success(request, _("Đã kết thúc cuộc họp; kết quả và danh sách xếp hạng đã được chốt."))
@@ -559,7 +543,7 @@ def council(request: HttpRequest, public_id: str) -> HttpResponse:
 def submission_create(request: HttpRequest, public_id: str, code: str) -> HttpResponse:
     award_round = selectors.round_get_for_user(request.user, public_id)
     unit = selectors.unit_in_round(request.user, award_round, code)
-    if not acts_at(request.user, unit) & {Role.HEAD, Role.SECRETARY, Role.OFFICER, Role.ADMIN}:
+    if not acts_at(request.user, unit) & DOSSIER_ROLES:
         require(request.user, "nominations.prepare_dossier", None)
     try:
         submission = services.submission_create(award_round, unit, actor=request.user)
@@ -580,7 +564,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     if request.method == "POST":
         action = request.POST.get("action", "")
-        version = _version(request)
+        version = posted_version(request)
         try:
             if action == "save":
                 require(request.user, "nominations.prepare_dossier", sub)
@@ -590,7 +574,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
                     version=version,
                     chosen_ids=request.POST.getlist("chon") if request.POST.get("choosing") else None,
                     number=request.POST.get("number", "").strip(),
-                    signed_on=_date(request.POST.get("signed_on", "")),
+                    signed_on=posted_date(request.POST.get("signed_on", "")),
                     signer_name=request.POST.get("signer_name", "").strip(),
                     signer_position=request.POST.get("signer_position", "").strip(),
                     excerpt=request.POST.get("excerpt", "").strip()[:300],
@@ -609,7 +593,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
                 messages.success(request, _("Đã trả lại hồ sơ."))
             elif action == "reopen":
                 require(request.user, "nominations.review_dossier", sub)
-                until = _date(request.POST.get("until", ""))
+                until = posted_date(request.POST.get("until", ""))
                 if until is None:
                     raise ValidationError(_("Ngày mở lại đến phải có dạng dd/mm/yyyy."))
                 services.submission_reopen(
@@ -672,7 +656,7 @@ def decision_create(request: HttpRequest, public_id: str, code: str) -> HttpResp
                 actor=request.user,
                 award_form=form,
                 number=request.POST.get("number", ""),
-                signed_on=_date(request.POST.get("signed_on", "")),
+                signed_on=posted_date(request.POST.get("signed_on", "")),
                 signer_name=request.POST.get("signer_name", ""),
                 signer_position=request.POST.get("signer_position", ""),
                 nomination_ids=[i for i in request.POST.getlist("chon") if i.isdigit()],
@@ -708,10 +692,10 @@ def decision(request: HttpRequest, public_id: str) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "post":
-                services.decision_post(obj, actor=request.user, version=_version(request))
+                services.decision_post(obj, actor=request.user, version=posted_version(request))
                 messages.success(request, _("Đã công khai kết quả; ý kiến được nhận đến hết thời hạn."))
             elif action == "finalise":
-                services.decision_finalise(obj, actor=request.user, version=_version(request))
+                services.decision_finalise(obj, actor=request.user, version=posted_version(request))
                 messages.success(request, _("Quyết định đã có hiệu lực; giấy chứng nhận đã được cấp số."))
             elif action == "resolve":
                 objection = Objection.objects.filter(decision=obj, pk=_int(request.POST.get("objection"), 0)).first()
@@ -793,5 +777,5 @@ def my_awards(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "nominations/my_awards.html",
-        {"person": person, "awards": selectors.ledger_for_person(person) if person else [], "nominations": nominations},
+        {"person": person, "awards": selectors.ledger(person=person), "nominations": nominations},
     )

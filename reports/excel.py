@@ -156,8 +156,7 @@ def campaign_status(wb: Workbook, *, job, progress: Progress) -> str:
                     values += ["", None, None]
                     continue
                 submitted = timezone.localtime(ob.submitted_at, LOCAL_TZ).date() if ob.submitted_at else None
-                end = ob.submitted_at or (now if ob.status == Obligation.Status.OPEN else None)
-                late = max((end - ob.due_at).days + (1 if (end - ob.due_at).seconds else 0), 0) if end else 0
+                late = ob.days_late(now)
                 status = ob.get_status_display()
                 if ob.status == Obligation.Status.OPEN and now > ob.due_at:
                     status = "Quá hạn, chưa nộp"

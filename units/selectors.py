@@ -22,6 +22,7 @@ from .models import (
     Role,
     Unit,
     UnitVersion,
+    User,
     fold,
 )
 
@@ -178,13 +179,30 @@ def unit_search(user, text: str, kind_code: str | None = None) -> QuerySet[Unit]
     return qs.order_by("depth", "name")
 
 
+def ancestor_paths(paths: Iterable[str]) -> set[str]:
+    """Every prefix path of the given paths (the units themselves and all their ancestors)."""
+    steplen = Unit.steplen
+    result: set[str] = set()
+    for path in paths:
+        result.update(path[: steplen * i] for i in range(1, len(path) // steplen + 1))
+    return result
+
+
 def unit_ancestors(unit: Unit) -> list[Unit]:
     """Ancestors from the root down, in one query on the path prefixes."""
-    steplen = Unit.steplen
-    paths = [unit.path[: steplen * i] for i in range(1, unit.depth)]
+    paths = ancestor_paths([unit.path]) - {unit.path}
     if not paths:
         return []
     return list(Unit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def users_with_roles(unit_id: int, roles: Iterable[str]) -> list[User]:
+    """Users holding one of `roles` at the unit now (not revoked): who a notification about it goes to."""
+    return list(
+        User.objects.filter(
+            memberships__unit_id=unit_id, memberships__role__in=list(roles), memberships__revoked_at__isnull=True
+        ).distinct()
+    )
 
 
 def unit_subtree_counts(unit: Unit) -> dict[str, int]:

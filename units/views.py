@@ -3,6 +3,8 @@ user's reach), check the rule (403), call a service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,11 +30,32 @@ from .forms import (
     UnitEditForm,
     UnitMoveForm,
     UnitSearchForm,
+    VNDateField,
 )
 from .models import Message, NotificationPreference, Role, Unit, school_year_of
 from .rules import grantable_roles
 
 PAGE_SIZE = 50
+
+
+# The project's date field, held to the one format the pages print (dd/mm/yyyy).
+DATE_FIELD = VNDateField(required=False, input_formats=["%d/%m/%Y"])
+
+
+def posted_date(value: str) -> dt.date | None:
+    """A dd/mm/yyyy date typed in a plain form field, or None when empty or not a date."""
+    try:
+        return DATE_FIELD.clean(value)
+    except ValidationError:
+        return None
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The version a form was rendered with (its stale check), None when the form carried none."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
 
 
 def form_data(request: HttpRequest):

@@ -2,16 +2,11 @@
 
 from django import template
 
-from nominations.models import AwardRecord
+from nominations.selectors import ledger
 
 register = template.Library()
 
 
 @register.inclusion_tag("nominations/_ledger.html")
 def award_ledger(person=None, unit=None):
-    rows = AwardRecord.objects.none()
-    if person is not None:
-        rows = AwardRecord.objects.filter(person=person)
-    elif unit is not None:
-        rows = AwardRecord.objects.filter(unit=unit)
-    return {"awards": list(rows.order_by("-decision_date", "-pk")[:50])}
+    return {"awards": ledger(person=person, unit=unit)}

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -34,10 +35,10 @@ class Command(BaseCommand):
     help = "Đo thời gian và bộ nhớ khi xuất Excel 45.000 đơn vị và PDF 500 người, so với mức sàn."
 
     def add_arguments(self, parser):
-        parser.add_argument("--child", choices=["excel", "floor", "pdf"], help=argparse_hidden())
+        parser.add_argument("--child", choices=["excel", "floor", "pdf"], help=argparse.SUPPRESS)
         parser.add_argument("--job", type=int)
         parser.add_argument("--rows", type=int)
-        parser.add_argument("--sample", help=argparse_hidden())
+        parser.add_argument("--sample", help=argparse.SUPPRESS)
 
     def handle(self, *args, child=None, job=None, rows=None, sample=None, **options) -> None:
         if child:
@@ -215,9 +216,3 @@ class Command(BaseCommand):
             peak = _peak_mb()
             result = {}
         self.stdout.write(json.dumps({"seconds": seconds, "peak_mb": peak, **result}))
-
-
-def argparse_hidden():
-    import argparse
-
-    return argparse.SUPPRESS
