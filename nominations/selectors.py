@@ -157,7 +157,8 @@ def quota_rows(award_round: AwardRound, units: list[Unit]) -> list[dict]:
     )
     for row in approvals:
         used[(row["award_form_id"], row["level_id"], row["subject"], None)] += row["n"]
-        used[(row["award_form_id"], row["level_id"], row["subject"], row["block_id"])] += row["n"]
+        if row["block_id"] is not None:  # (None is the level's total, counted on the line above)
+            used[(row["award_form_id"], row["level_id"], row["subject"], row["block_id"])] += row["n"]
     sent = Counter()
     forwarded = (
         Nomination.objects.filter(
