@@ -6,7 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PY := .venv/bin/python
 PORT ?= 8000
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 DJANGO_DEBUG=true CELERY_TASK_ALWAYS_EAGER=true \
-            DJANGO_SECURE_SSL_REDIRECT=false SITE_URL=http://127.0.0.1:$(PORT)
+            DJANGO_SECURE_SSL_REDIRECT=false SITE_URL=http://127.0.0.1:$(PORT) MFA_REQUIRED_ROLES=
 
 .PHONY: demo test lint bench install
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units import audit
 from units.models import Unit
 
 from . import deadlines as dl
@@ -178,6 +179,14 @@ def campaign_publish(campaign: Campaign, *, actor=None, now: dt.datetime | None 
     campaign.status = Campaign.Status.PUBLISHED
     campaign.published_at = now
     campaign.save(update_fields=["status", "published_at", "updated_at"])
+    audit.record(
+        "campaign.status",
+        campaign,
+        unit=campaign.issuer_id,
+        actor=actor,
+        before={"status": Campaign.Status.DRAFT.value},
+        after={"status": campaign.status},
+    )
     created = obligations_materialise(campaign, today=timezone.localdate(now))
     if campaign.answers_id:
         response_obligations = Obligation.objects.select_for_update().filter(
@@ -191,6 +200,27 @@ def campaign_publish(campaign: Campaign, *, actor=None, now: dt.datetime | None 
     return created
 
 
+def _change(**fields) -> CampaignChange:
+    """A change after publication, kept with the plan and in the audit log (scoped to the unit it concerns,
+    or the issuer when it concerns every participant)."""
+    change = CampaignChange.objects.create(**fields)
+    campaign = change.campaign
+    action = "campaign.deadline" if change.what == CampaignChange.What.DEADLINE else "campaign.status"
+    if change.what not in (CampaignChange.What.DEADLINE, CampaignChange.What.STATUS):
+        action = f"campaign.{change.what}"
+    audit.record(
+        action,
+        campaign,
+        unit=change.unit_id or campaign.issuer_id,
+        actor=change.actor,
+        before={"value": str(change.before)} if change.before else None,
+        after={"value": str(change.after)} if change.after else None,
+        note=change.reason,
+        repr_text=f"{campaign} — {change.object_label}",
+    )
+    return change
+
+
 @transaction.atomic
 def campaign_close(campaign: Campaign, *, actor=None, reason: str = "") -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -198,7 +228,7 @@ def campaign_close(campaign: Campaign, *, actor=None, reason: str = "") -> Campa
         raise ValidationError(_("Chỉ kết thúc được kế hoạch đang ban hành."))
     campaign.status = Campaign.Status.CLOSED
     campaign.save(update_fields=["status", "updated_at"])
-    CampaignChange.objects.create(
+    _change(
         campaign=campaign,
         what=CampaignChange.What.STATUS,
         object_label=str(campaign),
@@ -296,7 +326,7 @@ def obligation_reopen(obligation: Obligation, *, actor, until: dt.datetime, reas
     if ob.status == Obligation.Status.LATE:
         ob.status = Obligation.Status.OPEN
     ob.save(update_fields=["reopened_until", "status"])
-    CampaignChange.objects.create(
+    _change(
         campaign_id=ob.deadline.campaign_id,
         what=CampaignChange.What.REOPEN,
         object_label=ob.deadline.title,
@@ -353,7 +383,7 @@ def deadline_change(
         Obligation.objects.filter(deadline=d, period=period, status=Obligation.Status.OPEN).update(
             due_at=dl.due_moment(day_, d.before)
         )
-    change = CampaignChange.objects.create(
+    change = _change(
         campaign=campaign,
         what=CampaignChange.What.DEADLINE,
         object_label=d.title,
@@ -375,7 +405,7 @@ def target_value_change(target_value: TargetValue, *, actor, reason: str, value)
     tv.value = Decimal(value)
     tv.full_clean()
     tv.save()
-    CampaignChange.objects.create(
+    _change(
         campaign=tv.target.campaign,
         what=CampaignChange.What.TARGET,
         object_label=f"{tv.target.name} ({tv.period})",

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Quản trị cổng thi đua"
 admin.site.site_title = "Cổng thi đua"
 
 urlpatterns = [
     path("tai-khoan/", include("allauth.urls")),
+    # The admin signs in through the portal's login (lockout, two-step verification), never its own form.
+    path("quan-tri/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("quan-tri/", admin.site.urls),
     path("ke-hoach/", include("campaigns.urls")),
     path("", include("criteria.urls")),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from campaigns import services as campaign_services
 from campaigns.models import Deadline, Obligation
-from units import notify
+from units import audit, notify
 from units.models import Message, Unit, nfc
 from units.uploads import check_upload
 
@@ -51,10 +51,14 @@ def _locked_for_update(assessment: Assessment) -> Assessment:
 
 
 def _bump(assessment: Assessment, **fields) -> None:
+    before = audit.values(assessment, ["state"] if "state" in fields else [])
     fields["version"] = F("version") + 1
     fields["updated_at"] = timezone.now()
     Assessment.objects.filter(pk=assessment.pk).update(**fields)
     assessment.refresh_from_db()
+    if before:
+        note = fields.get("return_reason") or fields.get("reason") or ""
+        audit.record_change("assessment.state", assessment, before, unit=assessment.unit_id, note=note)
 
 
 def _check_version(assessment: Assessment, version: int | None) -> None:
@@ -284,6 +288,7 @@ def evidence_upload(unit: Unit, upload, *, title: str, issued_on: dt.date | None
     upload.seek(0)
     same = EvidenceItem.objects.filter(unit=unit, sha256=digest.hexdigest()).first()
     if same:
+        same.reused = True  # the same file is already in the library: that item is used, nothing is stored twice
         return same
     item = EvidenceItem(
         unit=unit,

@@ -339,7 +339,14 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
                 item = services.evidence_link(
                     unit, url=request.POST.get("url", "").strip(), title=title, issued_on=issued_on, actor=request.user
                 )
-            messages.success(request, _("Đã thêm “%(t)s” vào thư viện minh chứng.") % {"t": item.title})
+            if getattr(item, "reused", False):
+                messages.info(
+                    request,
+                    _("Tệp này đã có trong thư viện với tên “%(t)s”; hãy đánh dấu minh chứng đó, không cần tải lại.")
+                    % {"t": item.title},
+                )
+            else:
+                messages.success(request, _("Đã thêm “%(t)s” vào thư viện minh chứng.") % {"t": item.title})
             back = request.POST.get("next", "")
             if back.startswith("/tu-danh-gia/"):
                 return redirect(back)

@@ -228,6 +228,9 @@ class Quota(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.award_form_id and self.award_form.name} — {self.unit}"
+
     def limit(self, subject: str) -> int:
         return self.max_collectives if subject == Subject.COLLECTIVE else self.max_individuals
 

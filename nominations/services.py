@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from campaigns import services as campaign_services
 from campaigns.models import AwardPlan, Campaign, Deadline, Obligation
 from criteria import services as criteria_services
-from units import notify
+from units import audit, notify
 from units.models import BlockMembership, Message, Person, Role, Unit, UnitKind, fold, nfc, validate_school_year
 from units.selectors import unit_ancestors, users_with_roles
 from units.uploads import check_upload
@@ -68,10 +68,44 @@ def _stale(obj, version) -> None:
         )
 
 
+# Fields whose change goes to the audit log, per model: (action, fields).
+_AUDITED = {
+    Nomination: ("nomination.state", ("state", "level")),
+    Submission: ("submission.state", ("state",)),
+    Decision: ("decision.state", ("state",)),
+    CouncilMeeting: ("council.closed", ("closed_at",)),
+}
+
+
+def _audit_unit(obj) -> int | None:
+    """The unit whose officers read an entry about `obj`: the school of a nomination, the sender of a dossier."""
+    return getattr(obj, "from_unit_id", None) or getattr(obj, "unit_id", None)
+
+
 def _bump(model, obj, **fields) -> None:
+    action, watched = _AUDITED.get(model, ("", ()))
+    before = audit.values(obj, [f for f in watched if f in fields])
     fields["version"] = F("version") + 1
     model.objects.filter(pk=obj.pk).update(**fields)
     obj.refresh_from_db()
+    if before:
+        note = fields.get("reason") or fields.get("return_reason") or ""
+        audit.record_change(action, obj, before, unit=_audit_unit(obj), note=note)
+
+
+def _audit_bulk(action: str, objs, after: dict, note: str = "") -> None:
+    """Entries for a queryset update that moved `objs` (loaded before it) to the values in `after`."""
+    for obj in objs:
+        before = audit.values(obj, after)
+        if before != {k: audit.plain(v) for k, v in after.items()}:
+            audit.record(
+                action,
+                obj,
+                unit=_audit_unit(obj),
+                before=before,
+                after={k: audit.plain(v) for k, v in after.items()},
+                note=note,
+            )
 
 
 def _event(nomination: Nomination, action: str, level: Unit, actor, now: dt.datetime, reason: str = "") -> None:
@@ -198,9 +232,11 @@ def quota_save(
             .filter(round=award_round, award_form=award_form, scope=scope, unit=unit, block=block)
             .first()
         )
+        before = None
         if quota is None:
             quota = Quota(round=award_round, award_form=award_form, scope=scope, unit=unit, block=block)
         else:
+            before = audit.values(quota, ("max_collectives", "max_individuals"))
             for subject, limit in ((Subject.COLLECTIVE, max_collectives), (Subject.INDIVIDUAL, max_individuals)):
                 used = quota_used(quota, subject)
                 if used is not None and used > limit:
@@ -210,6 +246,9 @@ def quota_save(
                     )
         quota.max_collectives, quota.max_individuals, quota.updated_by = max_collectives, max_individuals, actor
         quota.save()
+        after = audit.values(quota, ("max_collectives", "max_individuals"))
+        if before != after:
+            audit.record("quota.changed", quota, unit=unit, actor=actor, before=before, after=after)
     return quota
 
 
@@ -887,6 +926,7 @@ def submission_submit(submission: Submission, *, actor, version, now: dt.datetim
                 ob, actor=actor, now=now, link=reverse("nominations:submission", args=[submission.public_id])
             )
             late = met.status == Obligation.Status.LATE
+        _audit_bulk("nomination.state", moving, {"state": State.SUBMITTED, "level": submission.to_unit})
         Nomination.objects.filter(pk__in=[n.pk for n in moving]).update(
             state=State.SUBMITTED,
             level=submission.to_unit,
@@ -898,9 +938,16 @@ def submission_submit(submission: Submission, *, actor, version, now: dt.datetim
         for n in moving:
             _event(n, NominationEvent.Action.SUBMITTED, submission.to_unit, actor, now)
         # Dossiers that brought these nominations here have now been forwarded.
-        Submission.objects.filter(
-            round=submission.round, to_unit=submission.from_unit, state=SubState.ACCEPTED, items__nomination__in=moving
-        ).update(state=SubState.FORWARDED)
+        below = list(
+            Submission.objects.filter(
+                round=submission.round,
+                to_unit=submission.from_unit,
+                state=SubState.ACCEPTED,
+                items__nomination__in=moving,
+            ).distinct()
+        )
+        _audit_bulk("submission.state", below, {"state": SubState.FORWARDED})
+        Submission.objects.filter(pk__in=[b.pk for b in below]).update(state=SubState.FORWARDED)
         _bump(
             Submission,
             submission,
@@ -1051,9 +1098,9 @@ def nomination_unapprove(nomination: Nomination, *, actor, reason: str, now: dt.
         NominationApproval.objects.filter(nomination=n, level=n.level, active=True).update(active=False)
         _bump(Nomination, n, state=State.SUBMITTED)
         _event(n, NominationEvent.Action.SUBMITTED, n.level, actor, now, _("Bỏ duyệt: %(r)s") % {"r": reason})
-        Submission.objects.filter(items__nomination=n, to_unit=n.level, state=SubState.ACCEPTED).update(
-            state=SubState.SUBMITTED
-        )
+        reopened = list(Submission.objects.filter(items__nomination=n, to_unit=n.level, state=SubState.ACCEPTED))
+        _audit_bulk("submission.state", reopened, {"state": SubState.SUBMITTED}, reason)
+        Submission.objects.filter(pk__in=[s.pk for s in reopened]).update(state=SubState.SUBMITTED)
     return n
 
 
@@ -1187,6 +1234,13 @@ def decision_create(
                 created_by=actor,
             )
             decision.nominations.set(chosen)
+            audit.record(
+                "decision.created",
+                decision,
+                unit=unit,
+                actor=actor,
+                after={"number": decision.number, "signed_on": audit.plain(signed_on), "awardees": len(chosen)},
+            )
     except IntegrityError:
         raise ValidationError(_("Số quyết định %(no)s đã được dùng.") % {"no": number}) from None
     return decision
@@ -1269,12 +1323,15 @@ def decision_finalise(decision: Decision, *, actor, version, now: dt.datetime | 
                 nomination=n,
             )
             _event(n, NominationEvent.Action.AWARDED, decision.unit, actor, now, decision.number)
+        _audit_bulk("nomination.state", nominations, {"state": State.AWARDED}, decision.number)
         Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(
             state=State.AWARDED, version=F("version") + 1
         )
-        Submission.objects.filter(items__nomination__in=nominations).exclude(state=SubState.DRAFT).update(
-            state=SubState.DECIDED
+        decided = list(
+            Submission.objects.filter(items__nomination__in=nominations).exclude(state=SubState.DRAFT).distinct()
         )
+        _audit_bulk("submission.state", decided, {"state": SubState.DECIDED}, decision.number)
+        Submission.objects.filter(pk__in=[s.pk for s in decided]).update(state=SubState.DECIDED)
         _bump(Decision, decision, state=Decision.State.FINAL, finalised_at=now)
     for n in nominations:
         recipients = users_with_roles(n.unit_id, [Role.HEAD])

@@ -7,7 +7,7 @@ import itertools
 import factory
 
 from units import services
-from units.models import Membership, Person, Province, Unit, UnitKind, User
+from units.models import Membership, Person, Province, Role, Unit, UnitKind, User
 
 _seq = itertools.count(1)
 
@@ -73,7 +73,32 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user: User, unit: Unit, role: str) -> Membership:
+    """A role, as an officer grants it. Officers and administrators must use two-step verification, so the
+    cast's officers and administrators get an authenticator app, as they would at their first sign-in."""
+    if role in (Role.OFFICER, Role.ADMIN):
+        enroll_totp(user)
     return services.membership_grant(user=user, unit=unit, role=role)
+
+
+def enroll_totp(user: User) -> str:
+    """Sets up an authenticator app for `user` (allauth MFA); returns its secret, to compute codes."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        return decrypt(existing.data["secret"])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def school_campaign(cast, **overrides):

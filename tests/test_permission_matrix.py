@@ -196,6 +196,14 @@ ROWS: dict[str, Row] = {
         who(403, officer_s=200, outsider=404),
         who(403, officer_s=200, outsider=404),
     ),
+    "units:person_unlock": Row(
+        lambda c, x: reverse("units:person_unlock", args=[c.person_b.public_id]),
+        everyone(405),
+        who(404, **{**SEES_B_PERSON, "principal_b": 302, "reviewer_p": 403, "officer_s": 302}),
+    ),
+    "units:logout_everywhere": Row(lambda c, x: reverse("units:logout_everywhere"), everyone(405), everyone(302)),
+    # The audit log: officers (and administrators) of a scope read it; nobody writes through a page.
+    "units:audit_log": Row(lambda c, x: reverse("units:audit_log"), who(403, officer_s=200), everyone(405)),
     "units:healthz": Row(
         lambda c, x: reverse("units:healthz"), everyone(200, anonymous=200), everyone(405, anonymous=405)
     ),

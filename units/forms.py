@@ -169,3 +169,25 @@ class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["digest_only"]
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log page; every field optional."""
+
+    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=40)
+    action = forms.ChoiceField(label=_("Hành động"), required=False)
+    actor = forms.CharField(label=_("Tài khoản"), required=False, max_length=150)
+    since = VNDateField(label=_("Từ ngày"), required=False)
+    until = VNDateField(label=_("Đến ngày"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .audit import ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Tất cả")), *sorted(ACTIONS.items(), key=lambda kv: str(kv[1]))]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ValidationError(_("“Đến ngày” phải sau “Từ ngày”."))
+        return data

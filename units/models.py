@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -63,9 +64,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    # Raised by "Đăng xuất khỏi mọi thiết bị": it is part of the session hash, so every session signed with
+    # the old value stops being valid on its next request, as after a password change.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names (last_name) before the given name (first_name)."""
         return f"{self.last_name} {self.first_name}".strip()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash (of the password) with the session epoch added; see django.contrib.auth.base_user.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}${self.session_epoch}" if self.session_epoch else self.password
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Province(NFCModel):
@@ -527,3 +538,59 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("tùy chọn thông báo")
         verbose_name_plural = _("tùy chọn thông báo")
+
+
+class AuditEntry(models.Model):
+    """One security-relevant event: a state transition, a role or quota change, a decision, a login event.
+
+    Append-only. The model refuses to save an existing row or delete one, and on PostgreSQL a trigger
+    (migration 0007) refuses UPDATE and DELETE from any client. Rows are written by `units.audit.record`."""
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    # No database constraint on actor and unit: nothing may cascade into, null out or block on the log.
+    # Accounts and units are deactivated, not deleted; `actor_label` keeps the name in any case.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("tài khoản"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # The unit whose officers may read the entry (with every unit above it); none: system administrators only.
+    unit = models.ForeignKey(
+        "Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(_("hành động"), max_length=40, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký hệ thống")
+        verbose_name_plural = _("nhật ký hệ thống")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["unit", "-id"]), models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Nhật ký hệ thống không được sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Nhật ký hệ thống không được xóa."))

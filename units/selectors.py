@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     SUBTREE_ROLES,
+    AuditEntry,
     BlockMembership,
     EmulationBlock,
     Membership,
@@ -314,3 +316,69 @@ def block_members(block: EmulationBlock) -> QuerySet[Unit]:
 
 def units_by_ids(ids: Iterable[int]) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=list(ids))
+
+
+# --- Audit log --------------------------------------------------------------------------------------
+
+AUDIT_READER_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+def audit_reader(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or any(g.role in AUDIT_READER_ROLES for g in scope.grants)
+
+
+def audit_entries_for_user(user) -> QuerySet[AuditEntry]:
+    """Entries an officer or administrator may read: those of units in their subtrees. Entries about no
+    unit (e.g. a failed login with an unknown name) are for system administrators only."""
+    scope = scope_for(user)
+    qs = AuditEntry.objects.select_related("unit").order_by("-pk")
+    if scope.is_superuser:
+        return qs
+    paths = [g.unit_path for g in scope.grants if g.role in AUDIT_READER_ROLES]
+    if not paths:
+        return qs.none()
+    q = Q()
+    for path in paths:
+        q |= Q(unit__path__startswith=path)
+    return qs.filter(q)
+
+
+def audit_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """(field label, before, after) rows with choice values shown by their labels."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.object_type) if entry.object_type else None
+    except LookupError:
+        model = None
+    before, after = entry.before or {}, entry.after or {}
+    rows = []
+    for name in dict.fromkeys([*before, *after]):
+        label, show = name, (lambda v: v)
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                field = None
+            if field is not None:
+                label = str(getattr(field, "verbose_name", name))
+                choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+                if choices:
+                    show = lambda v, c=choices: c.get(v, v)  # noqa: E731
+        rows.append((AUDIT_KEYS.get(name, label), show(before.get(name, "")), show(after.get(name, ""))))
+    return rows
+
+
+AUDIT_KEYS = {
+    "role": _("Vai trò"),
+    "user": _("Tài khoản"),
+    "value": _("Giá trị"),
+    "awardees": _("Số người/tập thể được khen"),
+    "login": _("Tên đăng nhập đã nhập"),
+    "ip": _("Địa chỉ IP"),
+    "type": _("Loại"),
+    "effective": _("Từ ngày"),
+    "parent": _("Đơn vị cấp trên"),
+    "username": _("Tên đăng nhập"),
+}

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import (
     BlockMembership,
     EmulationBlock,
@@ -100,7 +101,11 @@ def unit_create(
     else:
         unit = Unit.objects.add_child(parent, fields)
     _open_version(unit, reason=UnitVersion.Reason.CREATED, valid_from=active_from, actor=actor)
+    audit.record("unit.created", unit, unit=unit, actor=actor, after={"code": unit.code, "parent": audit.plain(parent)})
     return unit
+
+
+UNIT_FIELDS = ("name", "short_name", "place_name", "address", "email", "phone")
 
 
 @transaction.atomic
@@ -108,8 +113,9 @@ def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, not
     """Updates contact details; a change of name or short name closes the current history row so that
     documents issued before `effective` keep the old name."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.values(unit, UNIT_FIELDS)
     renamed = False
-    for field in ("name", "short_name", "place_name", "address", "email", "phone"):
+    for field in UNIT_FIELDS:
         if field in changes:
             value = nfc(changes[field]) if field not in ("email",) else changes[field]
             if field in ("name", "short_name") and value != getattr(unit, field):
@@ -118,6 +124,7 @@ def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, not
     if not unit.name:
         raise ValidationError(_("Tên đơn vị không được để trống."))
     unit.save()
+    audit.record_change("unit.changed", unit, before, unit=unit, note=note)
     if renamed:
         on = effective or timezone.localdate()
         _close_current_version(unit, on)
@@ -137,6 +144,7 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
     if unit.parent_id == new_parent.pk:
         raise ValidationError(_("Đơn vị đã trực thuộc “%(parent)s”.") % {"parent": new_parent.name})
     _check_parent_kind(unit.kind, new_parent)
+    old_parent = unit.get_parent()
     Unit.objects.move(unit, new_parent, "last-child")
     unit = Unit.objects.get(pk=unit.pk)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
@@ -145,6 +153,15 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
     unit.refresh_from_db()
     _close_current_version(unit, effective)
     _open_version(unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note)
+    audit.record(
+        "unit.moved",
+        unit,
+        unit=unit,
+        actor=actor,
+        before={"parent": audit.plain(old_parent)},
+        after={"parent": audit.plain(new_parent), "effective": effective.isoformat()},
+        note=note,
+    )
     return unit
 
 
@@ -241,6 +258,7 @@ def person_create_account(person: Person, *, username: str, email: str) -> User:
     if not person.email:
         person.email = email
     person.save(update_fields=["user", "email", "updated_at"])
+    audit.record("account.created", user, unit=person.unit_id, after={"username": user.username, "email": email})
     return user
 
 
@@ -276,9 +294,18 @@ def membership_grant(
         return existing
     try:
         with transaction.atomic():
-            return Membership.objects.create(
+            m = Membership.objects.create(
                 user=user, unit=unit, role=role, valid_from=valid_from, valid_to=valid_to, granted_by=actor
             )
+            audit.record(
+                "membership.granted",
+                m,
+                unit=unit,
+                actor=actor,
+                after={"user": user.get_username(), "role": role, **audit.values(m, ("valid_from", "valid_to"))},
+                repr_text=_membership_repr(m),
+            )
+            return m
     except IntegrityError:
         # A concurrent grant of the same role won the race: return the row it created.
         return Membership.objects.get(user=user, unit=unit, role=role, revoked_at__isnull=True)
@@ -295,7 +322,20 @@ def membership_revoke(membership: Membership, *, actor=None) -> Membership:
     if m.valid_to is None or m.valid_to > today:
         m.valid_to = today if (m.valid_from is None or m.valid_from < today) else None
     m.save(update_fields=["revoked_at", "revoked_by", "valid_to"])
+    audit.record(
+        "membership.revoked",
+        m,
+        unit=m.unit_id,
+        actor=actor,
+        before={"user": m.user.get_username(), "role": m.role},
+        after={"valid_to": audit.plain(m.valid_to)},
+        repr_text=_membership_repr(m),
+    )
     return m
+
+
+def _membership_repr(m: Membership) -> str:
+    return f"{m.user.get_username()} — {m.get_role_display()} — {m.unit.name}"
 
 
 # --- Blocks -----------------------------------------------------------------------------------------

@@ -28,5 +28,8 @@ urlpatterns = [
     path("thong-bao/da-doc/", views.message_read, name="message_read"),
     path("thong-bao/tuy-chon/", views.message_preferences, name="message_preferences"),
     path("thong-bao/hop-thu-di/", views.outbox, name="outbox"),
+    path("can-bo/<str:public_id>/mo-khoa/", views.person_unlock, name="person_unlock"),
+    path("ho-so/dang-xuat-moi-noi/", views.logout_everywhere, name="logout_everywhere"),
+    path("nhat-ky/", views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -18,9 +18,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import notify, selectors, services
+from . import audit, notify, security, selectors, services
 from .forms import (
     AccountForPersonForm,
+    AuditFilterForm,
     BlockForm,
     MembershipGrantForm,
     PersonForm,
@@ -112,7 +113,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "units/profile.html",
-        {"person": person, "memberships": selectors.memberships_of(request.user)},
+        {
+            "person": person,
+            "memberships": selectors.memberships_of(request.user),
+            "audit_reader": selectors.audit_reader(request.user),
+        },
     )
 
 
@@ -295,12 +300,14 @@ def person_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, public_id)
+    can_manage = request.user.has_perm("units.change_person", person)
     return render(
         request,
         "units/person_detail.html",
         {
             "person": person,
-            "can_manage": request.user.has_perm("units.change_person", person),
+            "can_manage": can_manage,
+            "locked_out": can_manage and person.user is not None and security.is_locked_out(person.user),
             "account_form": AccountForPersonForm(initial={"email": person.email}),
         },
     )
@@ -564,4 +571,80 @@ def outbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     return render(
         request, "units/outbox.html", {"page": _page(request, qs), "status": status, "statuses": Message.Status.choices}
+    )
+
+
+# --- Security: unlock, sign out everywhere, audit log -----------------------------------------------
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Lifts a login lockout (django-axes) for a staff member's account, as their head or an officer."""
+    person = selectors.person_get_for_user(request.user, public_id)
+    require(request.user, "units.change_person", person)
+    if person.user is None:
+        messages.info(request, _("Cán bộ này chưa có tài khoản đăng nhập."))
+        return redirect("units:person_detail", public_id=person.public_id)
+    cleared = security.unlock(person.user)
+    audit.record("login.unlocked", person.user, unit=person.unit_id, after={"cleared": cleared})
+    messages.success(
+        request,
+        _("Đã mở khóa đăng nhập cho %(user)s. Họ có thể đăng nhập lại ngay.") % {"user": person.user.username},
+    )
+    return redirect("units:person_detail", public_id=person.public_id)
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    security.logout_everywhere(request)
+    messages.success(
+        request, _("Đã đăng xuất khỏi mọi thiết bị khác. Phiên làm việc trên thiết bị này vẫn giữ nguyên.")
+    )
+    return redirect("units:profile")
+
+
+AUDIT_PAGE = 50
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the units in the reader's scope, newest first, 50 at a time (cursor on the id)."""
+    if not selectors.audit_reader(request.user):
+        raise PermissionDenied(_("Chỉ cán bộ phụ trách thi đua và quản trị viên xem được nhật ký hệ thống."))
+    form = AuditFilterForm(request.GET or None)
+    qs = selectors.audit_entries_for_user(request.user).select_related("unit")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["unit"]:
+            unit = selectors.unit_get_for_user(request.user, data["unit"].strip())
+            qs = qs.filter(unit__path__startswith=unit.path)
+        if data["action"]:
+            qs = qs.filter(action=data["action"])
+        if data["actor"]:
+            qs = qs.filter(actor_label__icontains=data["actor"].strip())
+        if data["since"]:
+            qs = qs.filter(at__date__gte=data["since"])
+        if data["until"]:
+            qs = qs.filter(at__date__lte=data["until"])
+    before = request.GET.get("truoc", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    entries = list(qs[: AUDIT_PAGE + 1])
+    more = len(entries) > AUDIT_PAGE
+    entries = entries[:AUDIT_PAGE]
+    rows = [(e, audit.ACTIONS.get(e.action, e.action), selectors.audit_changes(e)) for e in entries]
+    query = request.GET.copy()
+    query.pop("truoc", None)
+    return render(
+        request,
+        "units/audit_log.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_cursor": entries[-1].pk if more else None,
+            "query": query.urlencode(),
+        },
     )

@@ -16,7 +16,7 @@ from units import importing
 from units.models import Person, Posting, Unit, UnitVersion
 from units.resources import UnitResource
 
-from ..factories import UserFactory
+from ..factories import UserFactory, enroll_totp
 
 UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Mã đơn vị cấp trên", "Địa danh"]
 STAFF_HEADER = ["Mã định danh", "Họ và tên", "Giới tính", "Ngày sinh", "Chức vụ", "Đối tượng", "Mã đơn vị"]
@@ -210,6 +210,7 @@ def test_management_commands(cast, tmp_path):
 
 def test_admin_import_validates_then_confirms(cast, client):
     admin = UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
+    enroll_totp(admin)
     client.force_login(admin, backend="allauth.account.auth_backends.AuthenticationBackend")
     url = "/quan-tri/units/unit/import/"
     bad = SimpleUploadedFile("dv.xlsx", xlsx(UNIT_HEADER, [["ADM-1", "Trường", "", "thcs", "KHONG-CO", ""]]))

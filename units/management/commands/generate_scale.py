@@ -266,6 +266,18 @@ class Command(BaseCommand):
         Membership.objects.bulk_create(
             [Membership(user=user, unit=unit, role=role) for user, (_, unit, role) in zip(created, users, strict=True)]
         )
+        # Officers sign in with two-step verification; their authenticator apps exist as in production.
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import generate_totp_secret
+        from allauth.mfa.utils import encrypt
+
+        Authenticator.objects.bulk_create(
+            [
+                Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())})
+                for user, (_, _, role) in zip(created, users, strict=True)
+                if role == Role.OFFICER
+            ]
+        )
         self.log("Tài khoản đo hiệu năng", len(created), started)
 
     # --- clear ----------------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""The audit log: who changed what, when, from where, before and after.
+
+Services call `record` at each security-relevant change (state transitions, roles, quotas, decisions,
+logins). The actor and IP address of the request in progress come from `AuditContextMiddleware`;
+a Celery task or a management command records the system as actor (no user, no address).
+
+Why not django-auditlog: it listens to model signals, and the services move states with conditional
+queryset updates under row locks (`filter(pk=…).update(…)`), which send no signal. Explicit calls at the
+transitions catch every one of them, and each entry carries the unit that scopes who may read it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, Unit
+
+_context: contextvars.ContextVar[tuple[object | None, str | None]] = contextvars.ContextVar(
+    "thidua_audit", default=(None, None)
+)
+
+# Action code → what the log page shows. Codes are data in the table; a label missing here shows the code.
+ACTIONS: dict[str, str] = {
+    "login.success": _("Đăng nhập"),
+    "login.failed": _("Đăng nhập sai mật khẩu"),
+    "login.locked": _("Tạm khóa đăng nhập"),
+    "login.unlocked": _("Mở khóa đăng nhập"),
+    "logout": _("Đăng xuất"),
+    "logout.everywhere": _("Đăng xuất khỏi mọi thiết bị"),
+    "password.changed": _("Đổi mật khẩu"),
+    "password.reset": _("Đặt lại mật khẩu"),
+    "mfa.added": _("Bật xác thực hai bước"),
+    "mfa.removed": _("Tắt xác thực hai bước"),
+    "account.created": _("Tạo tài khoản"),
+    "membership.granted": _("Phân quyền"),
+    "membership.revoked": _("Thu hồi quyền"),
+    "unit.created": _("Thành lập đơn vị"),
+    "unit.changed": _("Sửa thông tin đơn vị"),
+    "unit.moved": _("Chuyển đơn vị cấp trên"),
+    "campaign.status": _("Trạng thái kế hoạch"),
+    "campaign.deadline": _("Thay đổi hạn nộp"),
+    "campaign.target": _("Thay đổi chỉ tiêu"),
+    "campaign.reopen": _("Mở lại cho đơn vị"),
+    "campaign.other": _("Thay đổi kế hoạch"),
+    "assessment.state": _("Trạng thái tự đánh giá"),
+    "nomination.state": _("Trạng thái đề nghị khen thưởng"),
+    "submission.state": _("Trạng thái hồ sơ trình"),
+    "council.closed": _("Chốt kết quả Hội đồng"),
+    "quota.changed": _("Thay đổi hạn mức"),
+    "decision.created": _("Ghi nhận quyết định khen thưởng"),
+    "decision.state": _("Trạng thái quyết định"),
+}
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` reverse proxies, the address the
+    outermost trusted proxy saw (counted from the right of X-Forwarded-For, so a client cannot forge it).
+    django-axes uses this too, so lockouts and the log agree."""
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    """Makes the request's user and address available to `record` for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _context.set((request, client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            _context.reset(token)
+
+
+@contextmanager
+def acting(user, ip: str | None = None):
+    """For work outside a request (commands, tests) done on someone's behalf."""
+    token = _context.set((_FixedUser(user), ip))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+class _FixedUser:
+    def __init__(self, user):
+        self.user = user
+
+
+def _current_user():
+    request, _ip = _context.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
+
+
+def plain(value):
+    """A JSON-safe form of a field value for the before/after columns."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def values(obj, fields: Iterable[str]) -> dict:
+    return {f: plain(getattr(obj, f)) for f in fields}
+
+
+def record(
+    action: str,
+    obj=None,
+    *,
+    unit: Unit | int | None = None,
+    actor=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    repr_text: str | None = None,
+) -> AuditEntry:
+    """Writes one entry. `unit` decides who may read it (officers of that unit and above)."""
+    _request, ip = _context.get()
+    actor = actor if actor is not None else _current_user()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    object_type = object_id = ""
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(getattr(obj, "public_id", None) or obj.pk or "")
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_label=actor.get_username() if actor is not None else "",
+        ip=ip,
+        unit_id=unit_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=(repr_text if repr_text is not None else str(obj) if obj is not None else "")[:300],
+        before=before,
+        after=after,
+        note=note or "",
+    )
+
+
+def record_change(action: str, obj, before: dict, *, unit, note: str = "") -> AuditEntry | None:
+    """An entry for the fields of `before` whose value on `obj` (already saved) differs; none if nothing did."""
+    after = values(obj, before)
+    changed = [f for f in before if before[f] != after[f]]
+    if not changed:
+        return None
+    return record(
+        action,
+        obj,
+        unit=unit,
+        before={f: before[f] for f in changed},
+        after={f: after[f] for f in changed},
+        note=note,
+    )
