@@ -151,6 +151,12 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The limit is counted while a file arrives, before it is stored (units.uploads.LimitedUploadHandler).
+FILE_UPLOAD_HANDLERS = [
+    "units.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Virus-scan hook for every upload: a dotted path to scan(data: bytes) -> threat name or None.
 # With CLAMD_ADDRESS set (tcp://clamav:3310 or unix:///run/clamav/clamd.ctl) every upload goes to ClamAV.
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")

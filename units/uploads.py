@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,36 @@ class Checked:
     content_type: str
     extension: str
     size: int
+
+
+class OversizeUpload(UploadedFile):
+    """A file refused while it arrived: no content, its size as far as it was counted (over the limit)."""
+
+    def __init__(self, name: str, content_type: str, size: int):
+        super().__init__(file=io.BytesIO(b""), name=name, content_type=content_type, size=size)
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS. Counts each file's bytes as they arrive; past UPLOAD_MAX_BYTES it stops
+    passing them on, so nothing more is kept in memory or on disk, and the file reaches the view as an empty
+    OversizeUpload whose size is over the limit: `check_upload` then says "quá lớn" on the page, and the rest
+    of the form is kept. (The reverse proxy's body limit, e.g. nginx client_max_body_size, stops larger
+    requests before they reach the application.)"""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.seen = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.seen += len(raw_data)
+        if self.seen > settings.UPLOAD_MAX_BYTES:
+            return None  # swallowed: the handlers after this one store nothing more
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.seen > settings.UPLOAD_MAX_BYTES:
+            return OversizeUpload(self.file_name, self.content_type, self.seen)
+        return None
 
 
 def builtin_scan(data: bytes) -> str | None:

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -289,8 +290,6 @@ class _FakeClamd(threading.Thread):
 
 
 def test_uploads_go_through_clamd_when_configured(settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from units.uploads import check_upload
 
     clamd = _FakeClamd()
@@ -302,7 +301,26 @@ def test_uploads_go_through_clamd_when_configured(settings):
     assert "bị phần mềm diệt virus chặn (Win.Test.EICAR_HDB-1)" in error
     error, ok = check_upload(SimpleUploadedFile("b.pdf", b"%PDF-1.4\n" + b"x" * 200_000), accept=("pdf",))
     assert error is None and ok.extension == "pdf"
+    clamd.server.shutdown(socket.SHUT_RDWR)  # wakes the thread's accept() so the port really closes
     clamd.server.close()
+    clamd.join(5)
     # clamd down: refused with a reason to retry, never accepted unscanned.
     error, _ok = check_upload(SimpleUploadedFile("c.pdf", b"%PDF-1.4\n"), accept=("pdf",))
     assert "máy quét virus không phản hồi" in error
+
+
+def test_an_oversize_upload_is_refused_while_it_arrives(cast, settings):
+    from criteria.models import EvidenceItem
+    from units.uploads import OversizeUpload
+
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024))
+    r = as_user(cast.principal_a).post(
+        reverse("criteria:evidence_list", args=[cast.school_a.code]),
+        {"title": "Biên bản họp", "issued_on": "01/09/2025", "file": big},
+        follow=True,
+    )
+    assert "Tệp “bien-ban.pdf” quá lớn (tối đa 1 MB)" in r.text
+    assert not EvidenceItem.objects.filter(unit=cast.school_a).exists()
+    upload = r.wsgi_request.FILES["file"]
+    assert isinstance(upload, OversizeUpload) and upload.size > settings.UPLOAD_MAX_BYTES  # no content was kept
