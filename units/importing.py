@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import services
 from .cells import looks_like_formula
-from .models import Person, Unit, UnitKind, fold, nfc
+from .models import Person, Posting, Unit, UnitKind, fold, nfc
 from .selectors import scope_for
 
 UNIT_COLUMNS = {
@@ -334,6 +334,9 @@ def _date(value) -> dt.date | None:
     raise ValueError(f"ngày sinh “{text}” không hợp lệ (dạng dd/mm/yyyy)")
 
 
+PERSON_FIELDS = ("full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
+
+
 def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool = False) -> ImportReport:
     rows = _columns(list(rows), STAFF_COLUMNS)
     report = ImportReport()
@@ -369,6 +372,7 @@ def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
     units = {u.code: u for u in Unit.objects.filter(code__in={r["unit_code"] for r in clean.values()})}
     people = {p.code: p for p in Person.objects.filter(code__in=list(clean)).select_related("unit")}
     scope = scope_for(actor) if actor is not None else None
+    new_people: list[Person] = []
     for code, row in clean.items():
         unit = units.get(row["unit_code"])
         if unit is None:
@@ -379,6 +383,15 @@ def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
             continue
         person = people.get(code)
         if person is None:
+            # Field rules checked here, per row; the codes' uniqueness was checked above (and by the database).
+            candidate = Person(unit=unit, code=code, **{f: row[f] for f in PERSON_FIELDS})
+            try:
+                candidate.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                report.errors.append(RowError(row["row"], " ".join(exc.messages)))
+                continue
+            candidate.normalise_text()
+            new_people.append(candidate)
             report.created += 1
             report.actions[row["row"]] = "new"
         elif person.unit_id != unit.pk or any(
@@ -395,20 +408,25 @@ def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
         report.errors.sort(key=lambda e: e.row)
         return report
     today = timezone.localdate()
-    fields = ("full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
+    fields = PERSON_FIELDS
     try:
         with transaction.atomic():
+            # New staff in bulk (a province's list is tens of thousands of rows), each with its first posting.
+            created = Person.objects.bulk_create(new_people, batch_size=2000)
+            Posting.objects.bulk_create(
+                [Posting(person=p, unit=p.unit, position=p.position, start=today) for p in created], batch_size=2000
+            )
             for code, row in clean.items():
                 person, unit = people.get(code), units[row["unit_code"]]
-                data = {f: row[f] for f in (fields if person is None else _given(row, fields))}
                 if person is None:
-                    services.person_create(unit=unit, actor=actor, start=today, code=code, **data)
                     continue
+                data = {f: row[f] for f in _given(row, fields)}
                 if person.unit_id != unit.pk:
                     person = services.person_transfer(person, unit, effective=today, position=row["position"])
                 services.person_update(person, actor=actor, **data)
-    except ValidationError as exc:
-        report.errors.append(RowError(0, "; ".join(exc.messages)))
+    except (ValidationError, IntegrityError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc).splitlines()[0]]
+        report.errors.append(RowError(0, "; ".join(messages)))
         return report
     report.written = True
     return report

@@ -46,12 +46,16 @@ class NFCModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.normalise_text()
+        super().save(*args, **kwargs)
+
+    def normalise_text(self) -> None:
+        """NFC-normalises every text field in place (save does it; bulk_create callers call it themselves)."""
         for field in self._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField):
                 value = getattr(self, field.attname)
                 if isinstance(value, str):
                     setattr(self, field.attname, nfc(value))
-        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):
