@@ -21,7 +21,7 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
-from units.selectors import scope_for, unit_get_for_user
+from units.selectors import document_header, scope_for, unit_get_for_user
 from units.views import PAGE_SIZE, error_messages, posted_date, posted_version, require
 
 from . import scoring, selectors, services, sets
@@ -306,6 +306,7 @@ def minutes(request: HttpRequest, public_id: str) -> HttpResponse:
     context = _context(request, assessment)
     context["today"] = timezone.localdate()
     context["rows"] = selectors.answers_snapshot(assessment)
+    context["header"] = document_header(assessment.unit)
     html = render_to_string("criteria/minutes_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     return FileResponse(

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from units.selectors import document_header
+
 from .models import IssuedDocument, ReportJob
 
 Progress = Callable[[int, int], None]
@@ -39,16 +41,6 @@ def register(job: ReportJob, *, kind: str, number: str, issued_on, issuer: str, 
     )
     url = settings.SITE_URL.rstrip("/") + reverse("reports:verify", args=[doc.code])
     return {"code": doc.code, "url": url, "qr": _qr(url)}
-
-
-def _header(unit) -> dict:
-    """The issuing body block: the parent's name above the unit's, as NĐ 30 lays them out."""
-    return {
-        "parent": unit.parent.name if unit.parent and unit.parent.kind.category != "ministry" else "",
-        "unit": unit.name,
-        "short": unit.short_name or unit.code,
-        "place": unit.place_name or "",
-    }
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -98,7 +90,7 @@ def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         ]
         reports.append({"n": n, "sections": sections})
         progress(index, len(nominations) + 1)
-    header = _header(sub.from_unit)
+    header = document_header(sub.from_unit)
     verification = register(
         job,
         kind="Tờ trình đề nghị khen thưởng",
@@ -170,7 +162,7 @@ def decision_html(job: ReportJob, progress: Progress) -> tuple[str, str]:
         "reports/pdf/decision.html",
         {
             "d": obj,
-            "header": _header(obj.unit),
+            "header": document_header(obj.unit),
             "rows": rows,
             "certificates": certificates,
             "verification": verification,
@@ -202,7 +194,7 @@ def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         "reports/pdf/assessment.html",
         {
             "a": obj,
-            "header": _header(obj.unit),
+            "header": document_header(obj.unit),
             "result": result,
             "rows": rows,
             "verification": verification,

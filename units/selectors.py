@@ -382,3 +382,14 @@ AUDIT_KEYS = {
     "parent": _("Đơn vị cấp trên"),
     "username": _("Tên đăng nhập"),
 }
+
+
+def document_header(unit: Unit) -> dict:
+    """The issuing body block of a document for officials (NĐ 30/2020): the parent's name above the unit's
+    (none above a Sở: the ministry is not written), the short name for số/ký hiệu, the place name."""
+    return {
+        "parent": unit.parent.name if unit.parent and unit.parent.kind.category != "ministry" else "",
+        "unit": unit.name,
+        "short": unit.short_name or unit.code,
+        "place": unit.place_name or "",
+    }

@@ -385,3 +385,15 @@ def test_job_pages_query_counts_do_not_grow(cast, published):
             row.append(len(ctx.captured_queries))
         counts.append(row)
     assert counts[0] == counts[1], counts
+
+
+def test_draft_minutes_pdf_has_the_nd30_header(cast):
+    """The self-assessment team's draft minutes share the documents' NĐ 30 header and style."""
+    assessment = criteria_services.assessment_start(cast.school_a, "2025-2026", actor=cast.principal_a)
+    r = as_user(cast.principal_a).get(reverse("criteria:minutes", args=[assessment.public_id]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = _flat(_nfc("".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(r.streaming_content))).pages)))
+    for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BIÊN BẢN", "BB-"):
+        assert _flat(part) in text, part
+    assert _flat(cast.school_a.name.upper()) in text.upper() or _flat(cast.school_a.name) in text
+    assert _flat(cast.phong_p.name.upper()) in text.upper() or _flat(cast.phong_p.name) in text
