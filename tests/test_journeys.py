@@ -277,6 +277,12 @@ def test_journey_2_reviewer_returns_recognises_and_forwards_nominations(cast, br
     assert "Đã duyệt 2" in said and "Đã đủ hạn mức 2 cá nhân" in said, said
     assert "Cá nhân: 2/2" in reviewer.page.inner_text("main")  # the quota badge counts each approval once
     reviewer.shot("vuot-han-muc")
+    # The same queue on a phone: cards instead of a wide table, badges wrapped, nothing runs off the screen.
+    reviewer.page.set_viewport_size({"width": 390, "height": 844})
+    reviewer.page.goto(queue)
+    assert reviewer.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    reviewer.shot("hang-doi-dien-thoai")
+    reviewer.page.set_viewport_size({"width": 1280, "height": 720})
     third = Nomination.objects.get(state="submitted", round=award_round)
     reviewer.page.goto(reverse("nominations:detail", args=[third.public_id]))
     reviewer.page.fill("#rs", "Đã đủ hạn mức của Phòng")
