@@ -64,3 +64,50 @@ def test_board_and_queue_query_counts_do_not_grow(cast):
     for name, (small, large) in counts.items():
         assert small == large, f"{name}: {small} queries at 50 nominations, {large} at 2,000"
     assert counts["board"][0] <= 25 and counts["queue"][0] <= 20, counts
+
+
+def _dossier_with(cast, h, award_round, count: int):
+    """School A's dossier of `count` individuals (reports confirmed, council passed) and its council."""
+    from .helpers import council_pass, dossier, ready
+
+    form = award_round.award_forms.get()
+    people = [
+        Person.objects.create(code=f"D{count}-{i:03d}", full_name=f"Cán bộ {i}", category="teacher", unit=cast.school_a)
+        for i in range(count)
+    ]
+    for p in people:
+        n = services.nomination_create(
+            award_round, cast.school_a, actor=cast.principal_a, award_form=form, subject="individual", person=p
+        )
+        ready(n, cast.principal_a)
+    meeting = council_pass(award_round, cast.school_a, cast.principal_a)
+    return dossier(award_round, cast.school_a, cast.principal_a), meeting
+
+
+def test_dossier_and_council_pages_cost_the_same_for_3_and_30_nominees(cast):
+    from nominations.models import CouncilMeeting, Submission
+
+    h = heads(cast)
+    counts: dict[str, list[int]] = {}
+    for size in (3, 30):
+        Submission.objects.all().delete()
+        CouncilMeeting.objects.all().delete()
+        Nomination.objects.all().delete()
+        award_round = services.round_create(
+            campaign_000(cast, deadline_locks=False), kind="yearly", school_year=YEAR, actor=h["head_p"]
+        )
+        sub, meeting = _dossier_with(cast, h, award_round, size)
+        pages = {
+            "dossier (school head)": (cast.principal_a, reverse("nominations:submission", args=[sub.public_id])),
+            "council": (cast.principal_a, reverse("nominations:council", args=[meeting.public_id])),
+        }
+        for name, (user, url) in pages.items():
+            client = as_user(user)
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get(url)
+            assert r.status_code == 200, (name, r.status_code)
+            counts.setdefault(name, []).append(len(ctx.captured_queries))
+    for name, (small, large) in counts.items():
+        assert small == large, f"{name}: {small} queries for 3 nominees, {large} for 30"
+        assert large <= 25, counts
