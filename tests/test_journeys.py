@@ -35,7 +35,6 @@ from .nominations.helpers import campaign_000, council_pass, dossier, heads, rea
 from .test_celery_worker import _worker_env, purge_broker, start_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("JOURNEY_SCREENSHOTS", ROOT / "artifacts" / "journeys"))
 PASSWORD = "Hanh-trinh-2026"
@@ -44,17 +43,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture
-def browser(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run installs it).")
+def browser(chromium):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+    return chromium
 
 
 class Journey:
@@ -86,6 +77,16 @@ class Journey:
             self.shot("ma-xac-thuc")
             page.locator("form button[type=submit]").first.click()
         page.wait_for_url(lambda url: "/tai-khoan/" not in url)
+
+    def download_when_ready(self, folder: Path, label: str) -> Path:
+        """Waits on the job page until the file is built, then downloads it into `folder`."""
+        self.page.get_by_text("Đã tạo xong").wait_for(timeout=60_000)
+        self.shot(label)
+        with self.page.expect_download() as got:
+            self.page.get_by_role("link", name="Tải về").click()
+        target = folder / got.value.suggested_filename
+        got.value.save_as(target)
+        return target
 
     def flash(self) -> str:
         return " ".join(self.page.locator(".messages, [role=alert], .msg").all_inner_texts())
@@ -353,12 +354,7 @@ def test_journey_3_officer_exports_and_downloads(cast, browser, live_server, tmp
         j.page.wait_for_url(re.compile(r"/bao-cao/"))
         assert j.page.locator("progress").count() == 1 or "Đã tạo xong" in j.page.inner_text("main")
         j.shot("tien-do")
-        j.page.get_by_text("Đã tạo xong").wait_for(timeout=60_000)
-        j.shot("xong")
-        with j.page.expect_download() as got:
-            j.page.get_by_role("link", name="Tải về").click()
-        xlsx = tmp_path / got.value.suggested_filename
-        got.value.save_as(xlsx)
+        xlsx = j.download_when_ready(tmp_path, "xong")
         import openpyxl
 
         book = openpyxl.load_workbook(xlsx, read_only=True)
@@ -369,12 +365,7 @@ def test_journey_3_officer_exports_and_downloads(cast, browser, live_server, tmp
         # The self-assessment PDF of a school of the province.
         j.page.goto(reverse("criteria:detail", args=[assessment.public_id]))
         j.page.get_by_role("button", name="Xuất báo cáo tự đánh giá (PDF)").click()
-        j.page.get_by_text("Đã tạo xong").wait_for(timeout=60_000)
-        j.shot("pdf-xong")
-        with j.page.expect_download() as got:
-            j.page.get_by_role("link", name="Tải về").click()
-        pdf = tmp_path / got.value.suggested_filename
-        got.value.save_as(pdf)
+        pdf = j.download_when_ready(tmp_path, "pdf-xong")
         from pypdf import PdfReader
 
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)

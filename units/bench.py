@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from django.core.management import CommandError
 from django.db import connection, reset_queries
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -27,3 +28,38 @@ def measure_page(user, url: str, runs: int) -> tuple[int, float, float]:
             timings.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
     return len(ctx.captured_queries), statistics.median(timings), p95
+
+
+def scale_logins(province: str):
+    """(officer of the generated Sở, head of one of its schools) memberships, made by generate_scale."""
+    from .models import Membership, Role
+
+    officer = (
+        Membership.objects.filter(unit__code=f"SC-{province}-SO", role=Role.OFFICER)
+        .select_related("user", "unit")
+        .first()
+    )
+    head = (
+        Membership.objects.filter(unit__province__code=f"SC-{province}", role=Role.HEAD)
+        .select_related("user", "unit", "unit__parent")
+        .first()
+    )
+    if officer is None or head is None:
+        raise CommandError("Chưa có dữ liệu mô phỏng: chạy `manage.py generate_scale` trước.")
+    return officer, head
+
+
+def main_pages(officer, head) -> list[tuple[object, str, str]]:
+    """(membership, label, url) of the main pages measured by bench_pages and bench_national."""
+    office = head.unit.parent
+    return [
+        (officer, "Trang chủ (cán bộ Sở)", "/"),
+        (officer, "Cây đơn vị", "/don-vi/"),
+        (officer, "Tìm đơn vị", "/don-vi/?q=truong+mo+phong+0001"),
+        (officer, "Chi tiết Sở", f"/don-vi/{officer.unit.code}/"),
+        (officer, "Đơn vị trực thuộc Sở", f"/don-vi/{officer.unit.code}/truc-thuoc/"),
+        (officer, "Chi tiết Phòng/xã", f"/don-vi/{office.code}/"),
+        (officer, "Cán bộ của trường", f"/don-vi/{head.unit.code}/can-bo/"),
+        (head, "Trang chủ (hiệu trưởng)", "/"),
+        (head, "Chi tiết trường", f"/don-vi/{head.unit.code}/"),
+    ]

@@ -3,8 +3,6 @@ values survive a reload, and a numerator above the denominator is refused on the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,20 +11,13 @@ from criteria import services
 from criteria.models import Answer, CriterionEntry, Indicator
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run installs it).")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser.new_context(base_url=live_server.url)
-        browser.close()
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url)
+    yield context
+    context.close()
 
 
 def test_autosave_and_a_bad_value_in_the_browser(cast, live_server, page):

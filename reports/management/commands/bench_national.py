@@ -34,8 +34,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection, transaction
 
-from units.bench import measure_page
-from units.models import Membership, Person, Role, Unit
+from units.bench import main_pages, measure_page, scale_logins
+from units.models import Membership, Person, Unit
 
 ROOT = Path(settings.BASE_DIR)
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -78,18 +78,7 @@ class Command(BaseCommand):
     def handle(self, *args, province, clients, requests, import_rows, skip, out, **options) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("Đo hiệu năng cần PostgreSQL (DATABASE_URL).")
-        officer = (
-            Membership.objects.filter(unit__code=f"SC-{province}-SO", role=Role.OFFICER)
-            .select_related("user", "unit")
-            .first()
-        )
-        head = (
-            Membership.objects.filter(unit__province__code=f"SC-{province}", role=Role.HEAD)
-            .select_related("user", "unit", "unit__parent")
-            .first()
-        )
-        if officer is None or head is None:
-            raise CommandError("Chưa có dữ liệu mô phỏng: chạy `manage.py generate_scale` trước.")
+        officer, head = scale_logins(province)
         started = time.perf_counter()
         sections: list[str] = []
         if "pages" not in skip:
@@ -114,22 +103,12 @@ class Command(BaseCommand):
     # --- 1. pages under gunicorn ----------------------------------------------------------------------
 
     def pages(self, officer: Membership, head: Membership, clients: int, requests: int) -> str:
-        office = head.unit.parent
-        so = officer.unit.code
         pages = [
-            (officer, "Trang chủ (cán bộ Sở)", "/"),
-            (officer, "Cây đơn vị", "/don-vi/"),
-            (officer, "Tìm đơn vị", "/don-vi/?q=truong+mo+phong+0001"),
-            (officer, "Chi tiết Sở", f"/don-vi/{so}/"),
-            (officer, "Đơn vị trực thuộc Sở", f"/don-vi/{so}/truc-thuoc/"),
-            (officer, "Chi tiết Phòng/xã", f"/don-vi/{office.code}/"),
-            (officer, "Cán bộ của trường", f"/don-vi/{head.unit.code}/can-bo/"),
+            *main_pages(officer, head),
             (officer, "Hàng đợi thẩm định tự đánh giá", "/tu-danh-gia/tham-dinh/"),
             (officer, "Khen thưởng", "/khen-thuong/"),
             (officer, "Xuất báo cáo", "/bao-cao/"),
             (officer, "Nhật ký hệ thống", "/nhat-ky/"),
-            (head, "Trang chủ (hiệu trưởng)", "/"),
-            (head, "Chi tiết trường", f"/don-vi/{head.unit.code}/"),
             (head, "Tự đánh giá (hiệu trưởng)", "/tu-danh-gia/"),
         ]
         queries = {label: measure_page(m.user, url, 1)[0] for m, label, url in pages}
