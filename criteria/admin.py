@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
+from units.audit import AuditedAdmin
+
 from .models import Assessment, AssessmentEvent, Criterion, CriterionGroup, EvidenceItem, Indicator, IndicatorSet
 from .resources import IndicatorResource
 
@@ -12,7 +14,7 @@ class CriterionGroupInline(admin.TabularInline):
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
+class IndicatorSetAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "decision_number", "version", "valid_from", "is_active", "has_placeholders")
     list_filter = ("family", "is_active")
     inlines = [CriterionGroupInline]
@@ -20,13 +22,13 @@ class IndicatorSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "group")
     list_filter = ("group__indicator_set",)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin, ExportMixin, admin.ModelAdmin):
     """Export through the same resource as the officers' page; import goes through the page, which
     validates the whole file and creates a new version (a set in use is never edited in place)."""
 
@@ -45,7 +47,7 @@ class AssessmentEventInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("unit", "school_year", "state", "level_1", "level_2", "updated_at")
     list_filter = ("school_year", "state")
     search_fields = ("unit__name", "unit__code")
@@ -54,7 +56,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(admin.ModelAdmin):
+class EvidenceItemAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("title", "unit", "issued_on", "content_type", "size", "created_at")
     search_fields = ("title", "unit__name")
     raw_id_fields = ("unit", "uploaded_by")

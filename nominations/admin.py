@@ -3,17 +3,19 @@ ledger. Workflow objects (nominations, dossiers, decisions) change only through 
 
 from django.contrib import admin
 
+from units.audit import AuditedAdmin
+
 from .models import AwardForm, AwardRecord, AwardRound, Quota, ReportTemplate
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(admin.ModelAdmin):
+class ReportTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "subject", "version", "decree")
     list_filter = ("subject",)
 
 
 @admin.register(AwardForm)
-class AwardFormAdmin(admin.ModelAdmin):
+class AwardFormAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "owner", "authority_name", "vote_threshold", "threshold_inclusive", "repeat_years")
     search_fields = ("name", "authority_name")
     raw_id_fields = ("owner", "authority_unit")
@@ -27,7 +29,7 @@ class QuotaInline(admin.TabularInline):
 
 
 @admin.register(AwardRound)
-class AwardRoundAdmin(admin.ModelAdmin):
+class AwardRoundAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "organiser", "school_year", "kind", "open")
     list_filter = ("kind", "open")
     raw_id_fields = ("campaign", "organiser", "deadline", "council_deadline")
@@ -35,7 +37,7 @@ class AwardRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(AwardRecord)
-class AwardRecordAdmin(admin.ModelAdmin):
+class AwardRecordAdmin(AuditedAdmin, admin.ModelAdmin):
     """Awards from before the portal are entered here; the portal's own come from finalised decisions."""
 
     list_display = ("award_name", "person", "unit", "decision_number", "decision_date")

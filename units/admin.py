@@ -4,6 +4,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from .audit import AuditedAdmin
 from .models import (
     BlockMembership,
     EmulationBlock,
@@ -22,7 +23,7 @@ FORMATS = [base_formats.CSV, base_formats.XLSX]
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "email", "first_name", "last_name")
     list_filter = ("is_active", "is_staff")
@@ -30,13 +31,13 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "active", "merged_into")
     search_fields = ("code", "name")
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(admin.ModelAdmin):
+class UnitKindAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "category", "sort_order")
     list_filter = ("category",)
     filter_horizontal = ("allowed_parents",)
@@ -64,7 +65,7 @@ class UnitVersionInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(AuditedAdmin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
     formats = FORMATS
     list_display = ("code", "name", "kind", "province", "parent", "active_to")
@@ -108,7 +109,7 @@ class BlockMembershipInline(admin.TabularInline):
 
 
 @admin.register(EmulationBlock)
-class EmulationBlockAdmin(admin.ModelAdmin):
+class EmulationBlockAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "school_year", "organiser", "province")
     list_filter = ("school_year", "province")
     search_fields = ("name",)
@@ -123,7 +124,7 @@ class PostingInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportModelAdmin):
+class PersonAdmin(AuditedAdmin, ImportExportModelAdmin):
     resource_classes = [PersonResource]
     formats = FORMATS
     list_display = ("code", "full_name", "position", "category", "unit", "user", "active")
@@ -135,7 +136,7 @@ class PersonAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("user", "role", "unit", "valid_from", "valid_to", "revoked_at")
     list_filter = ("role",)
     search_fields = ("user__username", "unit__code", "unit__name")

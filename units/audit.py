@@ -57,6 +57,9 @@ ACTIONS: dict[str, str] = {
     "quota.changed": _("Thay đổi hạn mức"),
     "decision.created": _("Ghi nhận quyết định khen thưởng"),
     "decision.state": _("Trạng thái quyết định"),
+    "admin.created": _("Thêm trong trang quản trị"),
+    "admin.changed": _("Sửa trong trang quản trị"),
+    "admin.deleted": _("Xóa trong trang quản trị"),
 }
 
 
@@ -174,3 +177,49 @@ def record_change(action: str, obj, before: dict, *, unit, note: str = "") -> Au
         after={f: after[f] for f in changed},
         note=note,
     )
+
+
+def _unit_of(obj) -> int | None:
+    """The unit an object belongs to, for the scope of its audit entries (a unit is its own)."""
+    from .models import Unit as UnitModel
+
+    if isinstance(obj, UnitModel):
+        return obj.pk
+    for attribute in ("unit_id", "from_unit_id", "organiser_id", "owner_id", "issuer_id"):
+        value = getattr(obj, attribute, None)
+        if value:
+            return value
+    return None
+
+
+def _form_changes(form) -> tuple[dict, dict]:
+    fields = [f for f in form.changed_data if f not in ("password",)]
+    before = {f: plain(form.initial.get(f)) for f in fields}
+    after = {f: plain(form.cleaned_data.get(f)) for f in fields}
+    return before, after
+
+
+class AuditedAdmin:
+    """Mixin for Django admin classes: additions, changes (with before/after of the changed fields) and
+    deletions made in the admin go to the audit log, as the portal's own pages do, inline rows included."""
+
+    def save_model(self, request, obj, form, change):
+        before, after = _form_changes(form)
+        super().save_model(request, obj, form, change)
+        if before or not change:
+            record("admin.changed" if change else "admin.created", obj, unit=_unit_of(obj), before=before, after=after)
+
+    def delete_model(self, request, obj):
+        record("admin.deleted", obj, unit=_unit_of(obj))
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        changed = [(f, *_form_changes(f)) for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        for obj in deleted:
+            record("admin.deleted", obj, unit=_unit_of(obj))
+        super().save_formset(request, form, formset, change)
+        for inline_form, before, after in changed:
+            obj = inline_form.instance
+            adding = not inline_form.initial
+            record("admin.created" if adding else "admin.changed", obj, unit=_unit_of(obj), before=before, after=after)

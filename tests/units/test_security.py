@@ -324,3 +324,25 @@ def test_an_oversize_upload_is_refused_while_it_arrives(cast, settings):
     assert not EvidenceItem.objects.filter(unit=cast.school_a).exists()
     upload = r.wsgi_request.FILES["file"]
     assert isinstance(upload, OversizeUpload) and upload.size > settings.UPLOAD_MAX_BYTES  # no content was kept
+
+
+def test_changes_made_in_the_admin_are_logged(cast):
+    root = UserFactory(username="root_admin", is_staff=True, is_superuser=True)
+    enroll_totp(root)
+    client = as_user(root)
+    membership = cast.teacher_a.memberships.get(unit=cast.school_a)
+    url = f"/quan-tri/units/membership/{membership.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(user=cast.teacher_a.pk, unit=cast.school_a.pk, role=Role.ASSESSOR, valid_from="", valid_to="")
+    for key in ("granted_by", "revoked_by", "revoked_at"):
+        data.setdefault(key, "")
+    r = client.post(url, data, REMOTE_ADDR="10.1.2.3")
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    entry = AuditEntry.objects.get(action="admin.changed", object_type="units.membership")
+    assert entry.actor == root and entry.ip == "10.1.2.3" and entry.unit == cast.school_a
+    assert entry.before["role"] == Role.STAFF and entry.after["role"] == Role.ASSESSOR
+    assert cast.officer_s.username  # the officer of the Sở reads it in the log of the Sở's subtree
+    assert "Sửa trong trang quản trị" in as_user(cast.officer_s).get(reverse("units:audit_log")).text
