@@ -63,3 +63,10 @@ def main_pages(officer, head) -> list[tuple[object, str, str]]:
         (head, "Trang chủ (hiệu trưởng)", "/"),
         (head, "Chi tiết trường", f"/don-vi/{head.unit.code}/"),
     ]
+
+
+def database_url() -> str:
+    """The URL of the database this process uses, for the processes a benchmark or drill starts."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

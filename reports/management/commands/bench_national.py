@@ -34,7 +34,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection, transaction
 
-from units.bench import main_pages, measure_page, scale_logins
+from units.bench import database_url, main_pages, measure_page, scale_logins
 from units.models import Membership, Person, Unit
 
 ROOT = Path(settings.BASE_DIR)
@@ -119,6 +119,7 @@ class Command(BaseCommand):
         port = _free_port()
         env = {
             **os.environ,
+            "DATABASE_URL": database_url(),
             "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "DJANGO_DEBUG": "false",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",

@@ -27,6 +27,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from units.bench import database_url
+
 ROOT = Path(settings.BASE_DIR)
 CELERY = (sys.executable, "-m", "celery", "-A", "config")
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - drill accounts never sign in
@@ -70,9 +72,7 @@ class Command(BaseCommand):
     # --- processes ------------------------------------------------------------------------------------
 
     def worker_env(self) -> dict:
-        db = connection.settings_dict
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        url = database_url()
         broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/14"  # a broker database of the drill's own
         return {
             **os.environ,
