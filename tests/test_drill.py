@@ -1,6 +1,7 @@
 """The drill command end to end on the test database with real workers: backup/restore into a fresh copy,
-a self-assessment export whose worker is killed mid-build, and an outbox batch whose worker is killed
-mid-delivery. It must report every drill passed (it raises CommandError otherwise)."""
+a self-assessment export whose worker is killed mid-build, a reminder sweep killed while it runs, and an
+outbox batch whose worker is killed mid-delivery. It must report every drill passed (it raises CommandError
+otherwise) and leave none of its accounts behind."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def test_drill_passes_on_real_workers(settings, monkeypatch):
     assert "số dòng khớp" in text and "smoke_check" in text
     # One school's export may finish before the kill: then the drill says it cannot conclude, never "passed".
     assert ("khi báo cáo đang ở" in text and "một tệp" in text) or "Không kết luận được" in text
+    assert "lần quét thứ ba: 0 nhắc hạn mới" in text and "nghĩa vụ của các trường, không trùng" in text
     assert "0 thư gửi hai lần, 0 thư chưa gửi" in text
-    assert not User.objects.filter(username__startswith="drill.mail.").exists()
+    assert not User.objects.filter(username__startswith="drill.").exists()
     assert not Message.objects.filter(recipient__username__startswith="drill.mail.").exists()

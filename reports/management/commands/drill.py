@@ -5,6 +5,8 @@ found, and the command fails if a drill finds data lost or doubled:
 - backup: backup_db, restore into a fresh database, smoke_check on the copy, row counts compared, copy dropped;
 - export: a large report is built by a Celery worker that is killed (SIGKILL) while it runs; a second worker
   and `reports.recover` finish it: the job ends done, with one file;
+- sweep: the reminder sweep of a plan over every school is killed (SIGKILL) while it runs, then run again:
+  every reminder exists once (a third run finds nothing missing, the keys are unique);
 - outbox: a batch of e-mails is being delivered by a worker that is killed mid-batch; after the claim timeout
   a second worker delivers the rest: every message is delivered, none twice (Django's file e-mail backend
   records the deliveries in a temporary folder, nothing is sent to anybody).
@@ -33,6 +35,9 @@ ROOT = Path(settings.BASE_DIR)
 CELERY = (sys.executable, "-m", "celery", "-A", "config")
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - drill accounts never sign in
 DRILL_USERS = "drill.mail."
+SWEEP_USERS = "drill.sweep."
+EXPORT_USER = "drill.export"
+SWEEP_NUMBER = "DRILL-SWEEP/KH"
 # Tables compared between the database and its restored copy.
 COUNTED = ("units.Unit", "units.Person", "units.AuditEntry", "campaigns.Campaign", "campaigns.Obligation")
 
@@ -50,7 +55,7 @@ class Command(BaseCommand):
     help = "Diễn tập sự cố: sao lưu/khôi phục, tắt đột ngột worker khi đang xuất báo cáo và khi đang gửi thư."
 
     def add_arguments(self, parser):
-        parser.add_argument("--skip", action="append", default=[], choices=["backup", "export", "outbox"])
+        parser.add_argument("--skip", action="append", default=[], choices=["backup", "export", "sweep", "outbox"])
         parser.add_argument("--messages", type=int, default=3000, help="số thư trong diễn tập hộp thư đi")
 
     def handle(self, *args, skip, messages, **options) -> None:
@@ -58,7 +63,8 @@ class Command(BaseCommand):
             raise CommandError("Diễn tập cần PostgreSQL và Redis thật (DATABASE_URL, REDIS_URL).")
         self.env = self.worker_env()
         self.failures: list[str] = []
-        for name, drill in (("backup", self.backup), ("export", self.export), ("outbox", self.outbox)):
+        drills = (("backup", self.backup), ("export", self.export), ("sweep", self.sweep), ("outbox", self.outbox))
+        for name, drill in drills:
             if name in skip:
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"\n== {name}"))
@@ -187,10 +193,24 @@ class Command(BaseCommand):
         root = Unit.objects.filter(depth=1).order_by("path").first()
         if year is None or root is None:
             return self.stdout.write("  Bỏ qua: chưa có kết quả tự đánh giá nào để xuất.")
-        admin, _ = User.objects.get_or_create(username="drill.admin", defaults={"is_superuser": True})
+        # A requester of its own, without a usable password, removed with its job at the end.
+        User.objects.filter(username=EXPORT_USER).delete()
+        admin = User.objects.create(username=EXPORT_USER, password=UNUSABLE_PASSWORD)
         job = ReportJob.objects.create(
             requester=admin, unit=root, kind="assessment_results", params={"school_year": year}
         )
+        try:
+            self.export_run(job)
+        finally:
+            job = ReportJob.objects.filter(pk=job.pk).first()
+            if job is not None and job.file:
+                job.file.storage.delete(job.file.name)
+            ReportJob.objects.filter(requester=admin).delete()
+            admin.delete()
+
+    def export_run(self, job) -> None:
+        from reports.models import ReportJob
+
         self.purge()
         first = self.worker()
         try:
@@ -233,8 +253,91 @@ class Command(BaseCommand):
             f"  worker thứ hai và reports.recover hoàn thành báo cáo: {job.attempts} lần chạy, "
             f"một tệp {job.filename} ({job.size / 1e6:.1f} MB)"
         )
-        storage.delete(job.file.name)
-        job.delete()
+
+    # --- process killed during the reminder sweep -------------------------------------------------------
+
+    def sweep(self) -> None:
+        import datetime as dt
+
+        from campaigns import services as campaign_services
+        from campaigns.deadlines import LOCAL_TZ
+        from campaigns.models import Obligation
+        from units.models import Membership, Message, Role, Unit, UnitKind, User
+
+        self.cleanup_sweep()
+        schools = list(
+            Unit.objects.filter(kind__category="school", active_to__isnull=True).values_list("pk", flat=True)
+        )
+        root = Unit.objects.filter(depth=1).order_by("path").first()
+        if not schools or root is None:
+            return self.stdout.write("  Bỏ qua: chưa có trường nào.")
+        users = User.objects.bulk_create(
+            [User(username=f"{SWEEP_USERS}{pk}", password=UNUSABLE_PASSWORD) for pk in schools], batch_size=5000
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=u, unit_id=pk, role=Role.HEAD) for u, pk in zip(users, schools, strict=True)],
+            batch_size=5000,
+        )
+        today = timezone.localdate()
+        due = today + dt.timedelta(days=2)  # "trước ngày" D+2: the last day is tomorrow, T-1 fires today
+        campaign = campaign_services.campaign_create(
+            issuer=root,
+            number=SWEEP_NUMBER,
+            issued_on=today,
+            title="Diễn tập quét nhắc hạn",
+            start_date=today,
+            end_date=due + dt.timedelta(days=30),
+            participant_kinds=list(UnitKind.objects.filter(category="school")),
+        )
+        for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
+            campaign_services.deadline_save(campaign, title=title, recurrence="once", due_date=due)
+        campaign_services.campaign_publish(campaign)
+        at = dt.datetime.combine(today, dt.time(8, 5), tzinfo=LOCAL_TZ).isoformat()
+        code = (
+            "import datetime as dt\nfrom campaigns.reminders import reminders_sweep\n"
+            f"print('new', reminders_sweep(now=dt.datetime.fromisoformat('{at}')))"
+        )
+        mine = Message.objects.filter(recipient__username__startswith=SWEEP_USERS)
+        first = subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=self.env, stdout=subprocess.PIPE
+        )
+        time.sleep(3)  # into the sweep: the obligations are read, the reminders are being built
+        running = first.poll() is None
+        self.kill(first) if running else first.wait()
+        kept = mine.count()
+        self.stdout.write(
+            f"  lần quét thứ nhất bị tắt đột ngột (SIGKILL) khi đang chạy; {kept:,} nhắc hạn đã ghi"
+            if running
+            else f"  Không kết luận được: lần quét thứ nhất xong trước khi kịp tắt ({kept:,} nhắc hạn)"
+        )
+        for label in ("thứ hai", "thứ ba"):
+            result = self.manage(self.env, "shell", "-c", code)
+            if result.returncode:
+                return self.fail("quét nhắc hạn: " + result.stderr[-500:])
+            created = int(result.stdout.split()[-1])
+            self.stdout.write(f"  lần quét {label}: {created:,} nhắc hạn mới")
+        if created:
+            self.fail(f"lần quét thứ ba còn tạo {created} nhắc hạn: lần thứ hai đã bỏ sót")
+        doubled = mine.values("key").annotate(n=Count("pk")).filter(n__gt=1).count()
+        # One reminder per obligation of a school (each school got one drill head).
+        expected = Obligation.objects.filter(
+            deadline__campaign=campaign, unit__kind__category="school", unit__active_to__isnull=True
+        ).count()
+        total = mine.count()
+        if doubled or total != expected or not total:
+            self.fail(f"{total:,} nhắc hạn cho {expected:,} nghĩa vụ của các trường, {doubled} khóa trùng")
+        else:
+            self.stdout.write(f"  đủ {total:,} nhắc hạn cho {expected:,} nghĩa vụ của các trường, không trùng")
+        self.cleanup_sweep()
+
+    def cleanup_sweep(self) -> None:
+        from campaigns.models import Campaign
+        from units.models import Membership, Message, User
+
+        Campaign.objects.filter(number=SWEEP_NUMBER).delete()
+        Message.objects.filter(recipient__username__startswith=SWEEP_USERS).delete()
+        Membership.objects.filter(user__username__startswith=SWEEP_USERS).delete()
+        User.objects.filter(username__startswith=SWEEP_USERS).delete()
 
     # --- worker killed while delivering e-mail ----------------------------------------------------------
 
