@@ -4,9 +4,11 @@ and fold reminders into one daily digest for people who asked for it. Every app 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -83,6 +85,15 @@ def _mail_kit():
     return templates, footer
 
 
+def _message_id(messages: list[Message]) -> str:
+    """The same Message-ID for the same outbox rows: if a worker dies after the mail server took an e-mail
+    but before the row was marked sent, the one repeated e-mail carries the same ID, which mail systems use
+    to recognise it as the same message."""
+    digest = hashlib.sha256(" ".join(sorted(m.key for m in messages)).encode()).hexdigest()[:32]
+    host = urlparse(settings.SITE_URL).hostname or "thidua.local"
+    return f"<{digest}@{host}>"
+
+
 def _email(messages: list[Message], kit) -> EmailMultiAlternatives:
     """One e-mail for one recipient: a single message as itself, several due at once as one list."""
     templates, footer = kit
@@ -94,7 +105,7 @@ def _email(messages: list[Message], kit) -> EmailMultiAlternatives:
         subject=f"[Cổng thi đua] {subject}",
         body=templates[0].render(context),
         to=[first.recipient.email],
-        headers={"X-Thidua-Message": " ".join(m.key for m in messages)},
+        headers={"X-Thidua-Message": " ".join(m.key for m in messages), "Message-ID": _message_id(messages)},
     )
     mail.attach_alternative(templates[1].render(context), "text/html")
     return mail

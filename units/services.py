@@ -144,7 +144,7 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
     if unit.parent_id == new_parent.pk:
         raise ValidationError(_("Đơn vị đã trực thuộc “%(parent)s”.") % {"parent": new_parent.name})
     _check_parent_kind(unit.kind, new_parent)
-    old_parent = unit.get_parent()
+    old_parent = unit.parent
     Unit.objects.move(unit, new_parent, "last-child")
     unit = Unit.objects.get(pk=unit.pk)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)

@@ -135,6 +135,11 @@ def test_several_reminders_due_together_reach_a_person_as_one_email(cast):
         assert title in first.body and title in first.alternatives[0][0]
     assert len(first.extra_headers["X-Thidua-Message"].split()) == 3
     assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+    # A repeat of the same rows (a worker died before marking them) carries the same Message-ID.
+    rows = list(Message.objects.filter(key__in=first.extra_headers["X-Thidua-Message"].split()))
+    assert first.extra_headers["Message-ID"] == notify._message_id(rows[::-1])
+    assert first.message()["Message-ID"] == first.extra_headers["Message-ID"]
+    assert mail.outbox[1].extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
 
 
 def test_digest_only_folds_reminders_but_not_overdue(cast, plan):

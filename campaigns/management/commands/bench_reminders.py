@@ -14,15 +14,13 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from campaigns import services
-from campaigns.deadlines import LOCAL_TZ
-from campaigns.models import Campaign
+from campaigns import scale, services
 from campaigns.reminders import reminders_sweep
 from units import notify
-from units.models import Membership, Message, Role, Unit, UnitKind, User
+from units.models import Message, Unit
 
 NUMBER = "BENCH-REM/KH"
-PASSWORD_HASH = "!"  # noqa: S105 -- an unusable password: benchmark accounts never log in
+PREFIX = "bench.rem."
 
 
 def _deliver(now: dt.datetime) -> tuple[int, int]:
@@ -49,39 +47,14 @@ class Command(BaseCommand):
         if not schools:
             raise CommandError("Chưa có dữ liệu mô phỏng: chạy `manage.py generate_scale` trước.")
         self.cleanup()
-        root = Unit.objects.filter(depth=1).order_by("path").first()
         started = time.perf_counter()
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"bench.rem.{code.lower()}", email=f"{code.lower()}@bench.invalid", password=PASSWORD_HASH
-                )
-                for _pk, code in schools
-            ],
-            batch_size=5000,
-        )
-        Membership.objects.bulk_create(
-            [Membership(user=u, unit_id=pk, role=Role.HEAD) for u, (pk, _c) in zip(users, schools, strict=True)],
-            batch_size=5000,
-        )
+        users = scale.heads_for(schools, PREFIX)
         self.stdout.write(f"Chuẩn bị {len(users):,} hiệu trưởng: {time.perf_counter() - started:.1f} s")
         now = timezone.now()
-        tomorrow = timezone.localdate(now) + dt.timedelta(days=2)  # "trước ngày" D+2: the last day is tomorrow
-        campaign = services.campaign_create(
-            issuer=root,
-            number=NUMBER,
-            issued_on=timezone.localdate(now),
-            title="Đo nhắc hạn",
-            start_date=timezone.localdate(now),
-            end_date=tomorrow + dt.timedelta(days=30),
-            participant_kinds=list(UnitKind.objects.filter(category="school")),
-        )
-        for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
-            services.deadline_save(campaign, title=title, recurrence="once", due_date=tomorrow)
+        campaign, sweep_at = scale.plan_due_tomorrow(number=NUMBER, title="Đo nhắc hạn")
         started = time.perf_counter()
         services.campaign_publish(campaign, now=now)
         self.stdout.write(f"Lập nghĩa vụ: {time.perf_counter() - started:.1f} s")
-        sweep_at = dt.datetime.combine(tomorrow - dt.timedelta(days=2), dt.time(8, 5), tzinfo=LOCAL_TZ)
 
         reset_queries()
         started = time.perf_counter()
@@ -111,7 +84,7 @@ class Command(BaseCommand):
                 results = pool.map(_deliver, [deliver_at] * processes)
             took = time.perf_counter() - started
             rows, mails = sum(r for r, _m in results), sum(m for _r, m in results)
-            left = Message.objects.filter(recipient__username__startswith="bench.rem.", status="pending").count()
+            left = Message.objects.filter(recipient__username__startswith=PREFIX, status="pending").count()
             self.stdout.write(
                 f"Gửi ({processes} tiến trình): {rows:,} nhắc hạn trong {mails:,} thư (mỗi người một thư gộp) "
                 f"trong {took:.1f} s ({rows / took:,.0f} nhắc hạn/s, {mails / took:,.0f} thư/s); còn chờ: {left}; "
@@ -122,10 +95,7 @@ class Command(BaseCommand):
             self.cleanup()
 
     def cleanup(self) -> None:
-        Campaign.objects.filter(number=NUMBER).delete()
-        Message.objects.filter(recipient__username__startswith="bench.rem.").delete()
-        Membership.objects.filter(user__username__startswith="bench.rem.").delete()
-        User.objects.filter(username__startswith="bench.rem.").delete()
+        scale.remove(number=NUMBER, prefix=PREFIX)
         # Reclaim the dead rows at once, as autovacuum would between two real sweeps: a rerun of the
         # benchmark otherwise measures a table holding millions of dead rows from the previous one.
         with connection.cursor() as cur:

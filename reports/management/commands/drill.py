@@ -8,8 +8,10 @@ found, and the command fails if a drill finds data lost or doubled:
 - sweep: the reminder sweep of a plan over every school is killed (SIGKILL) while it runs, then run again:
   every reminder exists once (a third run finds nothing missing, the keys are unique);
 - outbox: a batch of e-mails is being delivered by a worker that is killed mid-batch; after the claim timeout
-  a second worker delivers the rest: every message is delivered, none twice (Django's file e-mail backend
-  records the deliveries in a temporary folder, nothing is sent to anybody).
+  a second worker delivers the rest: every message is delivered, none twice except at most the one in flight
+  when the worker died, which goes again with the same Message-ID (Django's file e-mail backend
+  records the deliveries in a temporary folder, nothing is sent to anybody; other messages due at that time
+  on the copy are "delivered" into that folder too, which is why this is for a staging copy).
 """
 
 from __future__ import annotations
@@ -257,42 +259,20 @@ class Command(BaseCommand):
     # --- process killed during the reminder sweep -------------------------------------------------------
 
     def sweep(self) -> None:
-        import datetime as dt
 
+        from campaigns import scale
         from campaigns import services as campaign_services
-        from campaigns.deadlines import LOCAL_TZ
         from campaigns.models import Obligation
-        from units.models import Membership, Message, Role, Unit, UnitKind, User
+        from units.models import Message, Unit
 
-        self.cleanup_sweep()
-        schools = list(
-            Unit.objects.filter(kind__category="school", active_to__isnull=True).values_list("pk", flat=True)
-        )
-        root = Unit.objects.filter(depth=1).order_by("path").first()
-        if not schools or root is None:
+        scale.remove(number=SWEEP_NUMBER, prefix=SWEEP_USERS)
+        schools = list(Unit.objects.filter(kind__category="school", active_to__isnull=True).values_list("pk", "code"))
+        if not schools or not Unit.objects.filter(depth=1).exists():
             return self.stdout.write("  Bỏ qua: chưa có trường nào.")
-        users = User.objects.bulk_create(
-            [User(username=f"{SWEEP_USERS}{pk}", password=UNUSABLE_PASSWORD) for pk in schools], batch_size=5000
-        )
-        Membership.objects.bulk_create(
-            [Membership(user=u, unit_id=pk, role=Role.HEAD) for u, pk in zip(users, schools, strict=True)],
-            batch_size=5000,
-        )
-        today = timezone.localdate()
-        due = today + dt.timedelta(days=2)  # "trước ngày" D+2: the last day is tomorrow, T-1 fires today
-        campaign = campaign_services.campaign_create(
-            issuer=root,
-            number=SWEEP_NUMBER,
-            issued_on=today,
-            title="Diễn tập quét nhắc hạn",
-            start_date=today,
-            end_date=due + dt.timedelta(days=30),
-            participant_kinds=list(UnitKind.objects.filter(category="school")),
-        )
-        for title in ("Kế hoạch hưởng ứng", "Báo cáo chỉ tiêu", "Tự đánh giá"):
-            campaign_services.deadline_save(campaign, title=title, recurrence="once", due_date=due)
+        scale.heads_for(schools, SWEEP_USERS)
+        campaign, sweep_at = scale.plan_due_tomorrow(number=SWEEP_NUMBER, title="Diễn tập quét nhắc hạn")
         campaign_services.campaign_publish(campaign)
-        at = dt.datetime.combine(today, dt.time(8, 5), tzinfo=LOCAL_TZ).isoformat()
+        at = sweep_at.isoformat()
         code = (
             "import datetime as dt\nfrom campaigns.reminders import reminders_sweep\n"
             f"print('new', reminders_sweep(now=dt.datetime.fromisoformat('{at}')))"
@@ -331,13 +311,9 @@ class Command(BaseCommand):
         self.cleanup_sweep()
 
     def cleanup_sweep(self) -> None:
-        from campaigns.models import Campaign
-        from units.models import Membership, Message, User
+        from campaigns import scale
 
-        Campaign.objects.filter(number=SWEEP_NUMBER).delete()
-        Message.objects.filter(recipient__username__startswith=SWEEP_USERS).delete()
-        Membership.objects.filter(user__username__startswith=SWEEP_USERS).delete()
-        User.objects.filter(username__startswith=SWEEP_USERS).delete()
+        scale.remove(number=SWEEP_NUMBER, prefix=SWEEP_USERS)
 
     # --- worker killed while delivering e-mail ----------------------------------------------------------
 
@@ -395,7 +371,8 @@ class Command(BaseCommand):
             keys = []
             for path in Path(folder).iterdir():
                 keys += re.findall(r"^X-Thidua-Message: (.+)$", path.read_text(errors="replace"), re.M)
-            delivered = [k for line in keys for k in line.split()]
+            # Only the drill's own messages are counted (other messages due at the time are delivered too).
+            delivered = [k for line in keys for k in line.split() if k.startswith("drill:")]
             left = mine.exclude(status=Message.Status.SENT).count()
             doubled = len(delivered) - len(set(delivered))
             self.stdout.write(
@@ -406,8 +383,12 @@ class Command(BaseCommand):
                 self.fail(f"{left} thư chưa được gửi sau khi phục hồi")
             if len(set(delivered)) != count:
                 self.fail(f"thư mục thư đi ghi nhận {len(set(delivered))} thư khác nhau, cần {count}")
-            if doubled:
-                self.fail(f"{doubled} thư bị gửi hai lần")
+            # A worker killed after the mail server took an e-mail but before marking it sent repeats that one
+            # e-mail (with the same Message-ID); more than one per killed worker would be a fault.
+            if doubled > 1:
+                self.fail(f"{doubled} thư bị gửi hai lần (tối đa 1: thư đang gửi dở khi worker bị tắt)")
+            elif doubled:
+                self.stdout.write("  (1 thư gửi lại: thư đang gửi dở đúng lúc worker bị tắt, cùng Message-ID)")
         self.cleanup_outbox()
 
     def cleanup_outbox(self) -> None:
