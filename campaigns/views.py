@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
 from units.uploads import check_upload
-from units.views import PAGE_SIZE, error_messages, form_data, require
+from units.views import error_messages, form_data, paginate, require
 
 from . import selectors, services
 from .deadlines import LOCAL_TZ
@@ -69,9 +68,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     status = text = ""
     if form.is_valid():
         status, text = form.cleaned_data["status"], form.cleaned_data["q"]
-    page = Paginator(selectors.campaign_list_for_user(request.user, status=status, text=text), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.campaign_list_for_user(request.user, status=status, text=text))
     return render(
         request,
         "campaigns/list.html",
@@ -358,7 +355,7 @@ def _participants(request: HttpRequest, campaign: Campaign) -> dict:
         text=text,
         block_id=int(block) if block.isdigit() else None,
     )
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, units)
     deadlines = [d for d in campaign.deadlines.all() if d.recurrence == "once" or period]
     return {
         "period": period,

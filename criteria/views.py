@@ -8,7 +8,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,7 +21,7 @@ from campaigns.models import Deadline
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import document_header, scope_for, unit_get_for_user
-from units.views import PAGE_SIZE, error_messages, posted_date, posted_version, require
+from units.views import error_messages, paginate, posted_date, posted_version, require
 
 from . import scoring, selectors, services, sets
 from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator, IndicatorSet
@@ -354,9 +353,7 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(reverse("criteria:evidence_list", args=[code]))
         except ValidationError as exc:
             error_messages(request, exc)
-    page = Paginator(EvidenceItem.objects.filter(unit=unit).select_related("uploaded_by"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, EvidenceItem.objects.filter(unit=unit).select_related("uploaded_by"))
     return render(request, "criteria/evidence.html", {"unit": unit, "page": page, "can_add": can_add})
 
 
@@ -426,7 +423,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('criteria:queue')}?don-vi={parent.code}&{YEAR_PARAM}={year}")
     kind, block, state = request.GET.get("loai", ""), request.GET.get("khoi", ""), request.GET.get("trang-thai", "")
     units = selectors.review_queue(parent, year, kind=kind, block=block, state=state)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, units)
     by_unit = selectors.assessments_by_unit([u.pk for u in page], year)
     deadline = (
         Deadline.objects.filter(

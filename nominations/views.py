@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from campaigns.selectors import campaign_get_for_user
 from criteria.models import EvidenceItem
 from units.models import Person, Role, Unit
 from units.selectors import scope_for
-from units.views import PAGE_SIZE, error_messages, posted_date, posted_version, require
+from units.views import error_messages, paginate, posted_date, posted_version, require
 
 from . import selectors, services
 from .models import AwardRound, CouncilMeeting, Decision, Nomination, Objection, Quota, Subject, Submission
@@ -109,9 +108,7 @@ def board(request: HttpRequest, public_id: str) -> HttpResponse:
         rows = rows.filter(unit__path__startswith=unit.path)
     if state in Nomination.State.values:
         rows = rows.filter(state=state)
-    page = Paginator(
-        rows.select_related("award_form", "unit", "level").order_by("unit__path", "subject", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(request, rows.select_related("award_form", "unit", "level").order_by("unit__path", "subject", "pk"))
     context = {
         "round": award_round,
         "unit": unit,
@@ -445,7 +442,7 @@ def queue(request: HttpRequest, public_id: str) -> HttpResponse:
         form_id=request.GET.get("hinh-thuc", ""),
         subject=request.GET.get("doi-tuong", ""),
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(
         request,
         "nominations/queue.html",

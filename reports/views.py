@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.selectors import campaign_get_for_user, campaign_visible_qs
 from units.models import Unit, school_year_of, validate_school_year
 from units.selectors import scope_for
-from units.views import PAGE_SIZE, error_messages, require
+from units.views import error_messages, paginate, require
 
 from . import services
 from .models import IssuedDocument, ReportJob
@@ -139,11 +139,7 @@ def _own_job(request: HttpRequest, public_id: str) -> ReportJob:
 @login_required
 @require_GET
 def jobs(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
-    page = Paginator(ReportJob.objects.filter(requester=request.user).select_related("unit"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, ReportJob.objects.filter(requester=request.user).select_related("unit"))
     return render(request, "reports/jobs.html", {"page": page})
 
 

@@ -69,7 +69,8 @@ def require(user, perm: str, obj=None) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+def paginate(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    """The page of `qs` asked for in ?page= (the last one if past the end), PAGE_SIZE rows each."""
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
@@ -131,7 +132,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["kind"]):
         kind = form.cleaned_data["kind"]
-        results = _page(
+        results = paginate(
             request, selectors.unit_search(request.user, form.cleaned_data["q"], kind.code if kind else None)
         )
     context = {"form": form, "results": results}
@@ -145,7 +146,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
-    children = _page(request, selectors.unit_children(unit), size=100)
+    children = paginate(request, selectors.unit_children(unit), size=100)
     return render(request, "units/unit_list.html#children", {"unit": unit, "children": children})
 
 
@@ -154,7 +155,7 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     scope = selectors.scope_for(request.user)
-    children = _page(request, selectors.unit_children(unit))
+    children = paginate(request, selectors.unit_children(unit))
     return render(
         request,
         "units/unit_detail.html",
@@ -266,7 +267,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
     text = category = ""
     if form.is_valid():
         text, category = form.cleaned_data["q"], form.cleaned_data["category"]
-    people = _page(request, selectors.person_list(unit, text=text, category=category))
+    people = paginate(request, selectors.person_list(unit, text=text, category=category))
     context = {
         "unit": unit,
         "form": form,
@@ -420,7 +421,7 @@ def membership_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def block_list(request: HttpRequest) -> HttpResponse:
     school_year = request.GET.get("nam_hoc") or None
-    blocks = _page(request, selectors.block_list_for_user(request.user, school_year))
+    blocks = paginate(request, selectors.block_list_for_user(request.user, school_year))
     organisers = [
         u for u in selectors.unit_roots_for_user(request.user) if request.user.has_perm("units.manage_blocks", u)
     ]
@@ -529,7 +530,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         .exclude(kind=Message.Kind.DIGEST)
         .order_by("-scheduled_at", "-pk")
     )
-    return render(request, "units/message_list.html", {"page": _page(request, qs)})
+    return render(request, "units/message_list.html", {"page": paginate(request, qs)})
 
 
 @login_required
@@ -570,7 +571,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if status in Message.Status.values:
         qs = qs.filter(status=status)
     return render(
-        request, "units/outbox.html", {"page": _page(request, qs), "status": status, "statuses": Message.Status.choices}
+        request,
+        "units/outbox.html",
+        {"page": paginate(request, qs), "status": status, "statuses": Message.Status.choices},
     )
 
 
