@@ -83,11 +83,8 @@ def rounds_for(user):
     scope = scope_for(user)
     if scope.is_superuser:
         return AwardRound.objects.all()
-    below = Q(pk__in=[])
-    for g in scope.grants:
-        below |= Q(organiser__path__startswith=g.unit_path)
     above = ancestor_paths(g.unit_path for g in scope.grants)
-    return AwardRound.objects.filter(Q(organiser__path__in=above) | below)
+    return AwardRound.objects.filter(Q(organiser__path__in=above) | scope.below_q("organiser__path"))
 
 
 def round_get_for_user(user, public_id: str) -> AwardRound:

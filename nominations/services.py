@@ -77,11 +77,6 @@ _AUDITED = {
 }
 
 
-def _audit_unit(obj) -> int | None:
-    """The unit whose officers read an entry about `obj`: the school of a nomination, the sender of a dossier."""
-    return getattr(obj, "from_unit_id", None) or getattr(obj, "unit_id", None)
-
-
 def _bump(model, obj, **fields) -> None:
     action, watched = _AUDITED.get(model, ("", ()))
     before = audit.values(obj, [f for f in watched if f in fields])
@@ -90,22 +85,14 @@ def _bump(model, obj, **fields) -> None:
     obj.refresh_from_db()
     if before:
         note = fields.get("reason") or fields.get("return_reason") or ""
-        audit.record_change(action, obj, before, unit=_audit_unit(obj), note=note)
+        audit.record_change(action, obj, before, unit=audit.unit_of(obj), note=note)
 
 
 def _audit_bulk(action: str, objs, after: dict, note: str = "") -> None:
-    """Entries for a queryset update that moved `objs` (loaded before it) to the values in `after`."""
+    """Entries for a queryset update that moves `objs` (loaded before it) to the values in `after`."""
+    after = {k: audit.plain(v) for k, v in after.items()}
     for obj in objs:
-        before = audit.values(obj, after)
-        if before != {k: audit.plain(v) for k, v in after.items()}:
-            audit.record(
-                action,
-                obj,
-                unit=_audit_unit(obj),
-                before=before,
-                after={k: audit.plain(v) for k, v in after.items()},
-                note=note,
-            )
+        audit.record_change(action, obj, audit.values(obj, after), unit=audit.unit_of(obj), note=note, after=after)
 
 
 def _event(nomination: Nomination, action: str, level: Unit, actor, now: dt.datetime, reason: str = "") -> None:

@@ -15,7 +15,6 @@ import contextvars
 import datetime as dt
 import decimal
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import models
@@ -89,21 +88,6 @@ class AuditContextMiddleware:
             _context.reset(token)
 
 
-@contextmanager
-def acting(user, ip: str | None = None):
-    """For work outside a request (commands, tests) done on someone's behalf."""
-    token = _context.set((_FixedUser(user), ip))
-    try:
-        yield
-    finally:
-        _context.reset(token)
-
-
-class _FixedUser:
-    def __init__(self, user):
-        self.user = user
-
-
 def _current_user():
     request, _ip = _context.get()
     user = getattr(request, "user", None) if request is not None else None
@@ -163,9 +147,12 @@ def record(
     )
 
 
-def record_change(action: str, obj, before: dict, *, unit, note: str = "") -> AuditEntry | None:
-    """An entry for the fields of `before` whose value on `obj` (already saved) differs; none if nothing did."""
-    after = values(obj, before)
+def record_change(
+    action: str, obj, before: dict, *, unit, note: str = "", after: dict | None = None
+) -> AuditEntry | None:
+    """An entry for the fields of `before` whose new value differs; none if nothing did. The new values are
+    read from `obj` (already saved), or given in `after` when a queryset update moved it."""
+    after = values(obj, before) if after is None else after
     changed = [f for f in before if before[f] != after[f]]
     if not changed:
         return None
@@ -179,11 +166,10 @@ def record_change(action: str, obj, before: dict, *, unit, note: str = "") -> Au
     )
 
 
-def _unit_of(obj) -> int | None:
-    """The unit an object belongs to, for the scope of its audit entries (a unit is its own)."""
-    from .models import Unit as UnitModel
-
-    if isinstance(obj, UnitModel):
+def unit_of(obj) -> int | None:
+    """The unit an object belongs to, for the scope of its audit entries (a unit is its own; a dossier's is
+    its sender)."""
+    if isinstance(obj, Unit):
         return obj.pk
     for attribute in ("unit_id", "from_unit_id", "organiser_id", "owner_id", "issuer_id"):
         value = getattr(obj, attribute, None)
@@ -207,19 +193,19 @@ class AuditedAdmin:
         before, after = _form_changes(form)
         super().save_model(request, obj, form, change)
         if before or not change:
-            record("admin.changed" if change else "admin.created", obj, unit=_unit_of(obj), before=before, after=after)
+            record("admin.changed" if change else "admin.created", obj, unit=unit_of(obj), before=before, after=after)
 
     def delete_model(self, request, obj):
-        record("admin.deleted", obj, unit=_unit_of(obj))
+        record("admin.deleted", obj, unit=unit_of(obj))
         super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         changed = [(f, *_form_changes(f)) for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
         deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
         for obj in deleted:
-            record("admin.deleted", obj, unit=_unit_of(obj))
+            record("admin.deleted", obj, unit=unit_of(obj))
         super().save_formset(request, form, formset, change)
         for inline_form, before, after in changed:
             obj = inline_form.instance
             adding = not inline_form.initial
-            record("admin.created" if adding else "admin.changed", obj, unit=_unit_of(obj), before=before, after=after)
+            record("admin.created" if adding else "admin.changed", obj, unit=unit_of(obj), before=before, after=after)

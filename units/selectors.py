@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,15 @@ class Scope:
                         f"{prefix}is_internal": True,
                     }
                 )
+        return clause
+
+    def below_q(self, path_field: str, roles: Iterable[str] | None = None) -> Q:
+        """Objects whose unit path (`path_field`) lies in the subtree of one of the user's grants (of `roles`
+        only, when given); matches nothing without such a grant."""
+        clause = Q(pk__in=[])
+        for grant in self.grants:
+            if roles is None or grant.role in roles:
+                clause |= Q(**{f"{path_field}__startswith": grant.unit_path})
         return clause
 
     def roles_at(self, unit: Unit) -> frozenset[str]:
@@ -333,21 +344,11 @@ def audit_entries_for_user(user) -> QuerySet[AuditEntry]:
     unit (e.g. a failed login with an unknown name) are for system administrators only."""
     scope = scope_for(user)
     qs = AuditEntry.objects.select_related("unit").order_by("-pk")
-    if scope.is_superuser:
-        return qs
-    paths = [g.unit_path for g in scope.grants if g.role in AUDIT_READER_ROLES]
-    if not paths:
-        return qs.none()
-    q = Q()
-    for path in paths:
-        q |= Q(unit__path__startswith=path)
-    return qs.filter(q)
+    return qs if scope.is_superuser else qs.filter(scope.below_q("unit__path", AUDIT_READER_ROLES))
 
 
 def audit_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     """(field label, before, after) rows with choice values shown by their labels."""
-    from django.apps import apps
-
     try:
         model = apps.get_model(entry.object_type) if entry.object_type else None
     except LookupError:
@@ -355,18 +356,19 @@ def audit_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     before, after = entry.before or {}, entry.after or {}
     rows = []
     for name in dict.fromkeys([*before, *after]):
-        label, show = name, (lambda v: v)
+        label, choices = name, {}
         if model is not None:
             try:
                 field = model._meta.get_field(name)
-            except Exception:
-                field = None
-            if field is not None:
+            except FieldDoesNotExist:  # a key that is not a field, e.g. "awardees"
+                pass
+            else:
                 label = str(getattr(field, "verbose_name", name))
-                choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
-                if choices:
-                    show = lambda v, c=choices: c.get(v, v)  # noqa: E731
-        rows.append((AUDIT_KEYS.get(name, label), show(before.get(name, "")), show(after.get(name, ""))))
+                choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+        old, new = before.get(name, ""), after.get(name, "")
+        if choices:
+            old, new = choices.get(old, old), choices.get(new, new)
+        rows.append((AUDIT_KEYS.get(name, label), old, new))
     return rows
 
 

@@ -608,17 +608,14 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     return redirect("units:profile")
 
 
-AUDIT_PAGE = 50
-
-
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """The audit log of the units in the reader's scope, newest first, 50 at a time (cursor on the id)."""
+    """The audit log of the units in the reader's scope, newest first, a page at a time (cursor on the id)."""
     if not selectors.audit_reader(request.user):
         raise PermissionDenied(_("Chỉ cán bộ phụ trách thi đua và quản trị viên xem được nhật ký hệ thống."))
     form = AuditFilterForm(request.GET or None)
-    qs = selectors.audit_entries_for_user(request.user).select_related("unit")
+    qs = selectors.audit_entries_for_user(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["unit"]:
@@ -635,9 +632,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     before = request.GET.get("truoc", "")
     if before.isdigit():
         qs = qs.filter(pk__lt=int(before))
-    entries = list(qs[: AUDIT_PAGE + 1])
-    more = len(entries) > AUDIT_PAGE
-    entries = entries[:AUDIT_PAGE]
+    entries = list(qs[: PAGE_SIZE + 1])
+    more = len(entries) > PAGE_SIZE
+    entries = entries[:PAGE_SIZE]
     rows = [(e, audit.ACTIONS.get(e.action, e.action), selectors.audit_changes(e)) for e in entries]
     query = request.GET.copy()
     query.pop("truoc", None)
