@@ -7,7 +7,11 @@ from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.mfa.utils import is_mfa_enabled
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -17,6 +21,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -34,10 +39,6 @@ def requires_mfa(user) -> bool:
     if user.is_superuser or user.is_staff:
         return bool(settings.MFA_REQUIRED_ROLES)
     return bool(scope_for(user).all_roles & set(settings.MFA_REQUIRED_ROLES))
-
-
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def _verified_this_session(request) -> bool:
@@ -62,7 +63,7 @@ class MFARequiredMiddleware:
             and not request.path.startswith(_MFA_OPEN_PREFIXES)
             and requires_mfa(user)
             and not _verified_this_session(request)
-            and not has_totp(user)
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
         ):
             target = reverse("mfa_activate_totp")
             if request.method == "GET" and not request.headers.get("HX-Request"):
@@ -98,7 +99,7 @@ def logout_everywhere(request) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     update_session_auth_hash(request, user)
-    audit.record("logout.everywhere", user, unit=home_unit_id(user), actor=user)
+    _account_event("logout.everywhere", user)
 
 
 def home_unit_id(user) -> int | None:
@@ -113,6 +114,16 @@ def home_unit_id(user) -> int | None:
     return unit_id
 
 
+def _account_event(action: str, user, **details) -> None:
+    """An audit entry about the user's own account, done by them, read by the officers of their unit."""
+    audit.record(action, user, unit=home_unit_id(user), actor=user, **details)
+
+
+def _login_names(user: User) -> set[str]:
+    """The names a login attempt for this user is counted under (see units.adapters.axes_username)."""
+    return {user.username.lower(), (user.email or "").lower()} - {""}
+
+
 def _user_named(name: str | None) -> User | None:
     if not name:
         return None
@@ -125,13 +136,13 @@ def _user_named(name: str | None) -> User | None:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit.record("login.success", user, unit=home_unit_id(user), actor=user)
+    _account_event("login.success", user)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit.record("logout", user, unit=home_unit_id(user), actor=user)
+        _account_event("logout", user)
 
 
 @receiver(user_login_failed)
@@ -157,41 +168,33 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 @receiver(password_changed)
 def _password_changed(sender, request, user, **kwargs):
-    audit.record("password.changed", user, unit=home_unit_id(user), actor=user)
+    _account_event("password.changed", user)
 
 
 @receiver(password_reset)
 def _password_reset(sender, request, user, **kwargs):
-    audit.record("password.reset", user, unit=home_unit_id(user), actor=user)
+    _account_event("password.reset", user)
 
 
 @receiver(authenticator_added)
 def _mfa_added(sender, request, user, authenticator, **kwargs):
-    audit.record("mfa.added", user, unit=home_unit_id(user), actor=user, after={"type": authenticator.type})
+    _account_event("mfa.added", user, after={"type": authenticator.type})
 
 
 @receiver(authenticator_removed)
 def _mfa_removed(sender, request, user, authenticator, **kwargs):
-    audit.record("mfa.removed", user, unit=home_unit_id(user), actor=user, before={"type": authenticator.type})
+    _account_event("mfa.removed", user, before={"type": authenticator.type})
 
 
 def unlock(user: User) -> int:
     """Clears django-axes' failure counts for every name the user can sign in with; returns how many."""
-    from axes.utils import reset
-
-    cleared = 0
-    for name in {user.username.lower(), (user.email or "").lower()} - {""}:
-        cleared += reset(username=name)
-    return cleared
+    return sum(reset(username=name) for name in _login_names(user))
 
 
 def is_locked_out(user: User) -> bool:
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-    from django.utils import timezone
-
-    names = {user.username.lower(), (user.email or "").lower()} - {""}
-    recent = AccessAttempt.objects.filter(username__in=names, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    recent = AccessAttempt.objects.filter(
+        username__in=_login_names(user), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
     cool_off = get_cool_off()
     if cool_off:
         recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
