@@ -28,8 +28,9 @@ from . import audit
 from .models import Membership, Person, User
 from .selectors import scope_for
 
-# Paths an officer without two-step verification may still open: signing in and out, setting it up.
-_MFA_OPEN_PREFIXES = ("/tai-khoan/", "/static/", "/healthz", "/xac-thuc/", "/ket-qua/")
+# Paths an officer without two-step verification may still open: signing in and out, setting it up, and
+# the public pages anyone may read (document verification, published results).
+_MFA_OPEN_PREFIXES = ("/tai-khoan/", "/static/", "/healthz", "/xac-thuc/", "/cong-khai/")
 
 
 def requires_mfa(user) -> bool:
