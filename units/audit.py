@@ -199,6 +199,12 @@ class AuditedAdmin:
         record("admin.deleted", obj, unit=unit_of(obj))
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        """The changelist's "delete selected" action deletes without delete_model: each row is logged too."""
+        for obj in queryset:
+            record("admin.deleted", obj, unit=unit_of(obj))
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
         changed = [(f, *_form_changes(f)) for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
         deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]

@@ -50,6 +50,9 @@ def test_officer_without_authenticator_is_sent_to_set_it_up(cast):
     post = client.post(reverse("units:logout_everywhere"))
     assert post.status_code == 403 and "xác thực hai bước" in post.text
     assert client.get("/", headers={"HX-Request": "true"})["HX-Redirect"] == reverse("mfa_activate_totp")
+    # Public pages (published results, document verification) stay open to read.
+    assert client.get("/cong-khai/khen-thuong/khong-co/").status_code == 404
+    assert client.get("/xac-thuc/KHONGCO/").status_code == 404
     # Once the app is set up the portal opens.
     enroll_totp(officer)
     assert client.get("/").status_code == 200
@@ -346,3 +349,17 @@ def test_changes_made_in_the_admin_are_logged(cast):
     assert entry.before["role"] == Role.STAFF and entry.after["role"] == Role.ASSESSOR
     assert cast.officer_s.username  # the officer of the Sở reads it in the log of the Sở's subtree
     assert "Sửa trong trang quản trị" in as_user(cast.officer_s).get(reverse("units:audit_log")).text
+
+
+def test_bulk_deletion_in_the_admin_is_logged(cast):
+    from units.models import Province
+
+    root = UserFactory(username="root_bulk", is_staff=True, is_superuser=True)
+    enroll_totp(root)
+    spare = Province.objects.create(code="ZZ", name="Tỉnh thử xóa")
+    r = as_user(root).post(
+        "/quan-tri/units/province/", {"action": "delete_selected", "_selected_action": [spare.pk], "post": "yes"}
+    )
+    assert r.status_code == 302 and not Province.objects.filter(pk=spare.pk).exists()
+    entry = AuditEntry.objects.get(action="admin.deleted", object_type="units.province")
+    assert entry.actor == root and entry.object_repr == str(spare)
