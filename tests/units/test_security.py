@@ -363,3 +363,17 @@ def test_bulk_deletion_in_the_admin_is_logged(cast):
     assert r.status_code == 302 and not Province.objects.filter(pk=spare.pk).exists()
     entry = AuditEntry.objects.get(action="admin.deleted", object_type="units.province")
     assert entry.actor == root and entry.object_repr == str(spare)
+
+
+def test_smoke_check_signs_nobody_in(cast):
+    """The post-restore smoke check opens the pages with a session of its own: no sign-in is logged for the
+    user it borrows."""
+    import io
+
+    from django.core.management import call_command
+
+    logged = AuditEntry.objects.count()
+    out = io.StringIO()
+    call_command("smoke_check", stdout=out)
+    assert "7 trang trả về 200" in out.getvalue()
+    assert AuditEntry.objects.count() == logged

@@ -29,16 +29,13 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection, transaction
 
-from units.bench import database_url, main_pages, measure_page, scale_logins
+from units.bench import database_url, main_pages, measure_page, scale_logins, session_for
 from units.models import Membership, Person, Unit
 
 ROOT = Path(settings.BASE_DIR)
-BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 IMPORT_PREFIX = "BENCH-IMP-"
 
 
@@ -46,18 +43,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _session_cookie(user, *, second_factor: bool) -> str:
-    """A signed-in session as the login page would leave it (with the code for an officer)."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = BACKEND
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    if second_factor:
-        store["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
-    store.create()
-    return store.session_key
 
 
 def _pct(values: list[float], q: int) -> float:
@@ -113,8 +98,8 @@ class Command(BaseCommand):
         ]
         queries = {label: measure_page(m.user, url, 1)[0] for m, label, url in pages}
         cookies = {
-            officer.user_id: _session_cookie(officer.user, second_factor=True),
-            head.user_id: _session_cookie(head.user, second_factor=False),
+            officer.user_id: session_for(officer.user, second_factor=True),
+            head.user_id: session_for(head.user, second_factor=False),
         }
         port = _free_port()
         env = {
