@@ -64,6 +64,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("Diễn tập cần PostgreSQL và Redis thật (DATABASE_URL, REDIS_URL).")
         self.env = self.worker_env()
+        self.messages = messages
         self.failures: list[str] = []
         drills = (("backup", self.backup), ("export", self.export), ("sweep", self.sweep), ("outbox", self.outbox))
         for name, drill in drills:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"\n== {name}"))
             started = time.perf_counter()
-            drill(messages) if name == "outbox" else drill()
+            drill()
             self.stdout.write(f"({time.perf_counter() - started:.0f} s)")
         if self.failures:
             raise CommandError("Diễn tập phát hiện lỗi: " + "; ".join(self.failures))
@@ -317,10 +318,11 @@ class Command(BaseCommand):
 
     # --- worker killed while delivering e-mail ----------------------------------------------------------
 
-    def outbox(self, count: int) -> None:
+    def outbox(self) -> None:
         from units import notify
         from units.models import Message, User
 
+        count = self.messages
         self.cleanup_outbox()
         users = User.objects.bulk_create(
             [
