@@ -205,11 +205,8 @@ def _change(**fields) -> CampaignChange:
     or the issuer when it concerns every participant)."""
     change = CampaignChange.objects.create(**fields)
     campaign = change.campaign
-    action = "campaign.deadline" if change.what == CampaignChange.What.DEADLINE else "campaign.status"
-    if change.what not in (CampaignChange.What.DEADLINE, CampaignChange.What.STATUS):
-        action = f"campaign.{change.what}"
     audit.record(
-        action,
+        f"campaign.{change.what}",  # campaign.deadline, .target, .reopen, .status, .other (see audit.ACTIONS)
         campaign,
         unit=change.unit_id or campaign.issuer_id,
         actor=change.actor,
