@@ -117,3 +117,23 @@ def school_campaign(cast, **overrides):
         "participant_kinds": list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
     }
     return campaign_services.campaign_create(**{**fields, **overrides})
+
+
+def yearly_target_report(campaign):
+    """A draft plan's yearly target report (due 15/12 of each calendar year) and its one target, a
+    percentage of 80 for 2025: (deadline, target)."""
+    from campaigns import services as campaign_services
+
+    deadline = campaign_services.deadline_save(
+        campaign,
+        title="Báo cáo chỉ tiêu",
+        kind="target_report",
+        recurrence="yearly",
+        day=15,
+        month=12,
+        basis="calendar_year",
+    )
+    target = campaign_services.target_save(
+        campaign, name="Tỷ lệ hồ sơ xử lý trực tuyến", kind="percent", values=[("2025", None, 80)]
+    )
+    return deadline, target

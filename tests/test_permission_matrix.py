@@ -21,7 +21,7 @@ from units import services
 from units.models import Membership
 
 from .conftest import build_cast
-from .factories import school_campaign
+from .factories import school_campaign, yearly_target_report
 
 USERS = ["anonymous", "principal_a", "teacher_a", "principal_b", "reviewer_p", "officer_s", "outsider"]
 
@@ -84,18 +84,7 @@ def _campaign_objects(cast) -> dict:
     """A published campaign of Sở S (schools take part) with a deadline, a target, a task, a signed PDF,
     and a draft of Sở S with one phase."""
     published = school_campaign(cast)
-    deadline = campaign_services.deadline_save(
-        published,
-        title="Báo cáo chỉ tiêu",
-        kind="target_report",
-        recurrence="yearly",
-        day=15,
-        month=12,
-        basis="calendar_year",
-    )
-    target = campaign_services.target_save(
-        published, name="Tỷ lệ hồ sơ xử lý trực tuyến", kind="percent", values=[("2025", None, 80)]
-    )
+    deadline, target = yearly_target_report(published)
     task = campaign_services.part_save(
         published, Task, code="2.1", title="Xây dựng kho học liệu", lead_unit=cast.phong_p
     )

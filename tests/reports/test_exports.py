@@ -20,7 +20,7 @@ from reports import services
 from reports.models import IssuedDocument, ReportJob
 from units.models import Person
 
-from ..factories import school_campaign
+from ..factories import school_campaign, yearly_target_report
 from ..nominations.helpers import YEAR, as_user, campaign_000, council_pass, dossier, heads, ready
 
 pytestmark = pytest.mark.django_db
@@ -60,18 +60,7 @@ def _all_cells(wb):
 @pytest.fixture
 def published(cast):
     campaign = school_campaign(cast)
-    campaign_services.deadline_save(
-        campaign,
-        title="Báo cáo chỉ tiêu",
-        kind="target_report",
-        recurrence="yearly",
-        day=15,
-        month=12,
-        basis="calendar_year",
-    )
-    target = campaign_services.target_save(
-        campaign, name="Tỷ lệ hồ sơ xử lý trực tuyến", kind="percent", values=[("2025", None, 80)]
-    )
+    _deadline, target = yearly_target_report(campaign)
     campaign_services.campaign_publish(campaign, now=dt.datetime(2025, 8, 2, 9, 0, tzinfo=dt.UTC))
     campaign.refresh_from_db()
     campaign_services.obligations_materialise(campaign)
@@ -281,9 +270,7 @@ def test_request_through_the_page_and_poll(cast, published, settings, django_cap
         status = client.get(r["Location"], HTTP_HX_REQUEST="true").content.decode()
         assert "Tải về" in status and "every 2s" not in status
         # Another province's campaign is not a filter anyone here may use.
-        from ..factories import school_campaign as other_campaign
-
-        foreign = other_campaign(cast, issuer=cast.so_t, number="9/KH-SGDĐT-T")
+        foreign = school_campaign(cast, issuer=cast.so_t, number="9/KH-SGDĐT-T")
         r = client.post(
             reverse("reports:home"), {"kind": "campaign_status", "unit": "SO-S", "campaign": foreign.public_id}
         )
