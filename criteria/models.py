@@ -14,7 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Unit, UnitKind, new_public_id, validate_school_year
+from units.models import Province, Unit, UnitKind, new_public_id, validate_school_year
+
+# Shown on every page, public page, PDF and export computed from a set that still holds placeholder content.
+PROVISIONAL_NOTE = _("Bộ chỉ số tạm — chưa phải văn bản chính thức")
 
 
 class Level(models.IntegerChoices):
@@ -24,7 +27,12 @@ class Level(models.IntegerChoices):
 
 
 class IndicatorSet(models.Model):
-    """One version of a ministry indicator set. `family` groups the versions of one decision."""
+    """One version of a ministry indicator set. `family` groups the versions of one decision.
+
+    Governance: a version without `province` is national (changed and activated only by a national role); a
+    version with a province is that province's own derivation, used only inside it. One version per family is
+    active nationally and at most one per family and province; a new assessment takes its province's active
+    version if any, else the national one (`criteria.sets.set_for`)."""
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     family = models.SlugField(_("bộ chỉ số"), max_length=40)
@@ -45,6 +53,17 @@ class IndicatorSet(models.Model):
         help_text=_("Bộ có nội dung tạm chờ cán bộ nhập danh mục chính thức từ Excel."),
     )
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("bộ riêng của tỉnh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Để trống: bộ toàn quốc do Bộ quản lý. Có tỉnh: phiên bản tỉnh tự điều chỉnh, chỉ dùng trong tỉnh."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +74,15 @@ class IndicatorSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (phiên bản {self.version})"
+
+    @property
+    def is_provisional(self) -> bool:
+        """Placeholder content: every output computed from it carries PROVISIONAL_NOTE."""
+        return self.has_placeholders
+
+    @property
+    def is_national(self) -> bool:
+        return self.province_id is None
 
 
 class CriterionGroup(models.Model):

@@ -4,11 +4,14 @@ validates every row and creates the next version."""
 
 from __future__ import annotations
 
+import io
+
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from units.resources import SafeExportMixin
 
-from .models import Indicator, IndicatorSet
+from .models import PROVISIONAL_NOTE, Indicator, IndicatorSet
 from .sets import COLUMNS
 
 
@@ -25,6 +28,9 @@ class IndicatorResource(SafeExportMixin, resources.ModelResource):
     evidence_required = fields.Field(column_name=COLUMNS["evidence_required"])
     evidence_note = fields.Field(attribute="evidence_note", column_name=COLUMNS["evidence_note"])
     guidance = fields.Field(attribute="guidance", column_name=COLUMNS["guidance"])
+    group_max = fields.Field(column_name=COLUMNS["group_max"])
+    level2_min = fields.Field(column_name=COLUMNS["level2_min"])
+    level3_above = fields.Field(column_name=COLUMNS["level3_above"])
 
     class Meta:
         model = Indicator
@@ -41,6 +47,9 @@ class IndicatorResource(SafeExportMixin, resources.ModelResource):
             "evidence_required",
             "evidence_note",
             "guidance",
+            "group_max",
+            "level2_min",
+            "level3_above",
         )
         export_order = fields
 
@@ -65,7 +74,55 @@ class IndicatorResource(SafeExportMixin, resources.ModelResource):
     def dehydrate_max_points(self, indicator: Indicator) -> float:
         return float(indicator.max_points)
 
+    def dehydrate_group_max(self, indicator: Indicator) -> float:
+        return float(indicator.criterion.group.max_points)
+
+    def dehydrate_level2_min(self, indicator: Indicator) -> float:
+        return float(indicator.criterion.group.level2_min)
+
+    def dehydrate_level3_above(self, indicator: Indicator) -> float:
+        return float(indicator.criterion.group.level3_above)
+
+
+INSTRUCTIONS = [
+    _("Cách nhập danh mục chính thức"),
+    _("1. Sửa trang “Chỉ số” (trang đầu tiên); không đổi tên cột, không ghi công thức (ô bắt đầu bằng =, +, -, @)."),
+    _("2. Mỗi dòng là một chỉ số. Nhóm: 1 hoặc 2. Mã tiêu chí và Mã chỉ số không trùng nhau."),
+    _("3. Kiểu nhập: mandatory (điều kiện bắt buộc, không tính điểm), yes_no, levels, number, percentage, children."),
+    _("4. Tổng “Điểm tối đa” các chỉ số tính điểm của một nhóm phải bằng “Tổng điểm nhóm” (100)."),
+    _(
+        "5. Ghi “Tổng điểm nhóm”, “Mức độ 2 từ (điểm)” và “Mức độ 3 khi trên (điểm)” giống nhau trên mọi dòng của nhóm"
+        " (mặc định: dưới 50 mức độ 1; từ 50 đến 75 mức độ 2; trên 75 mức độ 3)."
+    ),
+    _("6. Xóa dấu “[Nội dung tạm…]” khi thay bằng nội dung chính thức; còn dấu này thì bộ vẫn là bộ chỉ số tạm."),
+    _(
+        "7. Tải tệp lên trang “Nhập Excel”: hệ thống kiểm tra và cho xem khác biệt so với phiên bản hiện tại trước khi"
+        " ghi. Phiên bản mới chỉ được dùng sau bước “Kích hoạt” riêng, có ghi nhật ký."
+    ),
+    _("8. Bộ toàn quốc chỉ do cán bộ của Bộ nhập và kích hoạt; Sở nhập thì tạo phiên bản riêng, chỉ dùng trong tỉnh."),
+]
+
 
 def set_workbook(indicator_set: IndicatorSet) -> bytes:
+    """The set as an Excel file that is also the template to correct: sheet 1 the indicators (what the import
+    reads), sheet 2 the instructions, with the provisional note when the set holds placeholder content."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
     resource = IndicatorResource(indicator_set)
-    return resource.export(resource.get_queryset()).export("xlsx")
+    book = load_workbook(io.BytesIO(resource.export(resource.get_queryset()).export("xlsx")))
+    book.active.title = str(_("Chỉ số"))
+    sheet = book.create_sheet(str(_("Hướng dẫn")))
+    lines = [
+        f"{indicator_set.name} — {indicator_set.decision_number}, "
+        + str(_("phiên bản %(v)s") % {"v": indicator_set.version})
+    ]
+    if indicator_set.is_provisional:
+        lines.insert(0, str(PROVISIONAL_NOTE))
+    for line in [*lines, "", *INSTRUCTIONS]:
+        sheet.append([str(line)])
+    sheet["A1"].font = Font(bold=True, color="B00020" if indicator_set.is_provisional else "000000")
+    sheet.column_dimensions["A"].width = 140
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -18,14 +18,15 @@ STATES = ["draft", "submitted", "submitted", "recognised", "recognised", "recogn
 def assessments_generate(school_year: str, prefix: str = "SC-") -> int:
     Assessment.objects.filter(unit__code__startswith=prefix, school_year=school_year).delete()
     schools = Unit.objects.filter(code__startswith=prefix, kind__category="school").select_related("kind")
-    sets_by_kind: dict[int, object] = {}
+    sets_by_kind: dict[tuple, object] = {}
     now = timezone.now()
     batch: list[Assessment] = []
     created = 0
     for n, school in enumerate(schools.iterator(chunk_size=5000)):
-        if school.kind_id not in sets_by_kind:
-            sets_by_kind[school.kind_id] = set_for(school.kind, school_year)
-        indicator_set = sets_by_kind[school.kind_id]
+        key = (school.kind_id, school.province_id)
+        if key not in sets_by_kind:
+            sets_by_kind[key] = set_for(school.kind, school_year, school.province_id)
+        indicator_set = sets_by_kind[key]
         if indicator_set is None:
             continue
         state = STATES[n % len(STATES)]

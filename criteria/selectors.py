@@ -76,6 +76,25 @@ def children_facts(assessment: Assessment, indicators) -> dict[int, scoring.Chil
     return facts
 
 
+def set_visible_qs(user) -> QuerySet[IndicatorSet]:
+    """National sets for everyone; a province's own versions only for people of that province (and the
+    national role, which reaches every province)."""
+    scope = scope_for(user)
+    qs = IndicatorSet.objects.select_related("province")
+    if scope.is_superuser or any(g.province_id is None and g.unit_depth == 1 for g in scope.grants):
+        return qs
+    provinces = {g.province_id for g in scope.grants if g.province_id is not None}
+    return qs.filter(Q(province__isnull=True) | Q(province_id__in=provinces))
+
+
+def set_get_for_user(user, code: str) -> IndicatorSet:
+    """The set with this code if the user may see it; 404 otherwise (another province's version looks absent)."""
+    indicator_set = set_visible_qs(user).filter(code=code).first()
+    if indicator_set is None:
+        raise Http404("Không tìm thấy bộ chỉ số.")
+    return indicator_set
+
+
 def set_structure(indicator_set: IndicatorSet):
     """Groups with their criteria and indicators, loaded in three queries."""
     groups = list(indicator_set.groups.all())
@@ -257,6 +276,7 @@ def summary(parent: Unit, school_year: str) -> dict:
         "on_time": on_time,
         "on_time_rate": round(on_time * 100 / timing["submitted"], 1) if timing["submitted"] else None,
         "schools": units_total,
+        "provisional": base.filter(indicator_set__has_placeholders=True).exists(),
     }
 
 

@@ -26,6 +26,7 @@ from units.uploads import check_upload
 
 from . import scoring, selectors
 from .models import (
+    PROVISIONAL_NOTE,
     Answer,
     Assessment,
     AssessmentEvent,
@@ -79,7 +80,7 @@ def assessment_start(unit: Unit, school_year: str, *, actor, now: dt.datetime | 
     existing = Assessment.objects.filter(unit=unit, school_year=school_year).first()
     if existing:
         return existing
-    indicator_set = set_for(unit.kind, school_year)
+    indicator_set = set_for(unit.kind, school_year, unit.province_id)
     if indicator_set is None:
         raise ValidationError(
             _("Chưa có bộ chỉ số áp dụng cho %(kind)s trong năm học %(year)s.")
@@ -543,13 +544,28 @@ def assessment_recognise(
     number: str,
     date: dt.date | None,
     now: dt.datetime | None = None,
+    provisional_confirmed: bool = False,
 ) -> list[Assessment]:
-    """Recognises submitted assessments by one decision (number/date), all or none."""
+    """Recognises submitted assessments by one decision (number/date), all or none. A result computed from a
+    provisional set (placeholder content) is recognised only when the reviewer confirms knowing it."""
     now = now or timezone.now()
     if not number.strip() or not date:
         raise ValidationError(_("Cần ghi số và ngày quyết định công nhận."))
     if not assessments:
         raise ValidationError(_("Hãy chọn ít nhất một đơn vị."))
+    provisional = list(
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments], indicator_set__has_placeholders=True)
+        .order_by("unit__name")
+        .values_list("unit__name", flat=True)
+    )
+    if provisional and not provisional_confirmed:
+        raise ValidationError(
+            _(
+                "%(note)s: kết quả của %(units)s tính theo bộ chỉ số còn nội dung tạm. Đánh dấu ô “Tôi biết bộ chỉ số "
+                "là bộ tạm” rồi công nhận lại. Chưa đơn vị nào được công nhận."
+            )
+            % {"note": PROVISIONAL_NOTE, "units": ", ".join(provisional)}
+        )
     done = []
     with transaction.atomic():
         for item in assessments:

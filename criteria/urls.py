@@ -22,4 +22,5 @@ urlpatterns = [
     path("bo-chi-so/<slug:code>/", views.set_detail, name="set_detail"),
     path("bo-chi-so/<slug:code>/xuat/", views.set_export, name="set_export"),
     path("bo-chi-so/<slug:code>/nhap/", views.set_import, name="set_import"),
+    path("bo-chi-so/<slug:code>/kich-hoat/", views.set_activate, name="set_activate"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
 
 from django.contrib import messages
@@ -23,8 +25,8 @@ from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, v
 from units.selectors import document_header, scope_for, unit_get_for_user
 from units.views import error_messages, paginate, posted_date, posted_version, require
 
-from . import scoring, selectors, services, sets
-from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator, IndicatorSet
+from . import rules, scoring, selectors, services, sets
+from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator
 from .rules import REVIEW_ROLES
 
 YEAR_PARAM = "nam-hoc"
@@ -63,14 +65,14 @@ def home(request: HttpRequest) -> HttpResponse:
         Unit.objects.filter(pk__in=own_ids, is_internal=False).select_related("kind").order_by("depth", "name")
     )
     by_unit = selectors.assessments_by_unit([u.pk for u in units], year)
-    kinds = {u.kind_id: u.kind for u in units}
-    has_set = {kind_id: sets.set_for(kind, year) is not None for kind_id, kind in kinds.items()}
+    kinds = {(u.kind_id, u.province_id): u.kind for u in units}
+    has_set = {key: sets.set_for(kind, year, key[1]) is not None for key, kind in kinds.items()}
     rows = [
         {
             "unit": u,
             "assessment": by_unit.get(u.pk),
             "can_start": Role.HEAD in scope.roles_held_at(u),
-            "has_set": has_set[u.kind_id],
+            "has_set": has_set[(u.kind_id, u.province_id)],
         }
         for u in units
     ]
@@ -416,6 +418,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 number=request.POST.get("number", ""),
                 date=posted_date(request.POST.get("date", "")),
+                provisional_confirmed=request.POST.get("confirm_provisional") == "1",
             )
             messages.success(request, _("Đã công nhận %(n)s đơn vị.") % {"n": len(done)})
         except ValidationError as exc:
@@ -452,6 +455,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "blocks": EmulationBlock.objects.filter(organiser=parent, school_year=year).order_by("name"),
             "states": Assessment.State.choices,
             "filters": {"kind": kind, "block": block, "state": state},
+            "provisional": Assessment.objects.filter(
+                pk__in=[a.pk for a in by_unit.values()], indicator_set__has_placeholders=True
+            ).exists(),
         },
     )
 
@@ -482,6 +488,7 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
                     actor=request.user,
                     number=request.POST.get("number", ""),
                     date=posted_date(request.POST.get("date", "")),
+                    provisional_confirmed=request.POST.get("confirm_provisional") == "1",
                 )
                 messages.success(request, _("Đã công nhận kết quả."))
             elif action == "reopen":
@@ -564,11 +571,14 @@ def public(request: HttpRequest, public_id: str) -> HttpResponse:
 
 # --- Indicator sets -----------------------------------------------------------------------------------
 
+SET_IMPORT_SESSION = "criteria_set_import"
+SET_IMPORT_KEEP_BYTES = 1024 * 1024  # a checked file is kept in the session for the confirmation step
+
 
 @login_required
 @require_GET
 def set_list(request: HttpRequest) -> HttpResponse:
-    items = IndicatorSet.objects.prefetch_related("unit_kinds").order_by("family", "-version")
+    items = selectors.set_visible_qs(request.user).prefetch_related("unit_kinds").order_by("family", "-version")
     return render(
         request,
         "criteria/set_list.html",
@@ -579,10 +589,11 @@ def set_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def set_detail(request: HttpRequest, code: str) -> HttpResponse:
-    indicator_set = get_object_or_404(IndicatorSet, code=code)
+    indicator_set = selectors.set_get_for_user(request.user, code)
     groups, by_group, _indicators = selectors.set_structure(indicator_set)
     for group in groups:
         group.rows = by_group[group.pk]
+    errors, notes = sets.consistency(sets.set_facts(indicator_set))
     return render(
         request,
         "criteria/set_detail.html",
@@ -591,6 +602,9 @@ def set_detail(request: HttpRequest, code: str) -> HttpResponse:
             "groups": groups,
             "used": Assessment.objects.filter(indicator_set=indicator_set).count(),
             "can_manage": request.user.has_perm("criteria.manage_sets"),
+            "can_govern": request.user.has_perm("criteria.govern_set", indicator_set),
+            "problems": errors,
+            "notes": notes,
         },
     )
 
@@ -598,7 +612,7 @@ def set_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def set_export(request: HttpRequest, code: str) -> HttpResponse:
-    indicator_set = get_object_or_404(IndicatorSet, code=code)
+    indicator_set = selectors.set_get_for_user(request.user, code)
     from .resources import set_workbook
 
     return FileResponse(
@@ -612,28 +626,82 @@ def set_export(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_import(request: HttpRequest, code: str) -> HttpResponse:
-    base = get_object_or_404(IndicatorSet, code=code)
+    """Upload → check and preview the difference (nothing written; the checked file is kept in the session)
+    → confirm: the new version is written inactive → activation is a separate step on the set's page."""
+    base = selectors.set_get_for_user(request.user, code)
     require(request.user, "criteria.manage_sets")
-    report = None
+    preview = None
+    kept = request.session.get(SET_IMPORT_SESSION)
+    if kept and kept.get("base") != base.code:
+        kept = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Hãy chọn tệp Excel (.xlsx) đã xuất từ bộ chỉ số rồi sửa."))
-        elif upload.size > 5 * 1024 * 1024:
-            messages.error(request, _("Tệp quá lớn (tối đa 5 MB)."))
-        else:
-            try:
-                rows = read_table(upload.read(), upload.name)
-                report, new_set = sets.set_import(
-                    rows, base=base, actor=request.user, dry_run=request.POST.get("confirm") != "1"
-                )
-                if new_set:
-                    messages.success(
-                        request,
-                        _("Đã tạo phiên bản %(v)s (%(n)s chỉ số). Các bản tự đánh giá cũ giữ nguyên phiên bản đã dùng.")
-                        % {"v": new_set.version, "n": report.created},
+        confirm = request.POST.get("confirm") == "1"
+        try:
+            if upload is not None:
+                if upload.size > 5 * 1024 * 1024:
+                    raise ImportFileError(_("Tệp quá lớn (tối đa 5 MB)."))
+                data, name = upload.read(), upload.name
+            elif confirm and kept:
+                data, name = base64.b64decode(kept["data"]), kept["name"]
+            else:
+                raise ImportFileError(_("Hãy chọn tệp Excel (.xlsx) đã tải từ bộ chỉ số rồi sửa."))
+            rows = read_table(data, name)
+            # A file is written only after its preview was shown: a confirmation without a checked file checks.
+            write = confirm and kept is not None and hashlib.sha256(data).hexdigest() == kept["sha"]
+            preview, new_set = sets.set_import_preview(rows, base=base, actor=request.user, dry_run=not write)
+            if new_set:
+                request.session.pop(SET_IMPORT_SESSION, None)
+                messages.success(
+                    request,
+                    _(
+                        "Đã tạo phiên bản %(v)s (%(n)s chỉ số), chưa dùng. Kiểm tra lại rồi bấm “Kích hoạt”. "
+                        "Các bản tự đánh giá cũ giữ nguyên phiên bản đã dùng."
                     )
-                    return redirect(reverse("criteria:set_detail", args=[new_set.code]))
-            except ImportFileError as exc:
-                messages.error(request, str(exc))
-    return render(request, "criteria/set_import.html", {"set": base, "report": report})
+                    % {"v": new_set.version, "n": preview.report.created},
+                )
+                return redirect(reverse("criteria:set_detail", args=[new_set.code]))
+            if preview.report.ok and len(data) <= SET_IMPORT_KEEP_BYTES:
+                request.session[SET_IMPORT_SESSION] = {
+                    "base": base.code,
+                    "name": name,
+                    "sha": hashlib.sha256(data).hexdigest(),
+                    "data": base64.b64encode(data).decode(),
+                }
+            else:
+                request.session.pop(SET_IMPORT_SESSION, None)
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "criteria/set_import.html",
+        {
+            "set": base,
+            "preview": preview,
+            "report": preview.report if preview else None,
+            "national": rules.is_national(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_activate(request: HttpRequest, code: str) -> HttpResponse:
+    """Activation (or, for a province's own version, withdrawal): a separate, audited step."""
+    indicator_set = selectors.set_get_for_user(request.user, code)
+    require(request.user, "criteria.govern_set", indicator_set)
+    try:
+        if request.POST.get("action") == "withdraw":
+            sets.set_withdraw(indicator_set, actor=request.user)
+            messages.success(
+                request, _("Đã ngừng dùng phiên bản riêng của tỉnh; đơn vị mới bắt đầu sẽ dùng bộ toàn quốc.")
+            )
+        else:
+            sets.set_activate(indicator_set, actor=request.user)
+            where = indicator_set.province.name if indicator_set.province else _("toàn quốc")
+            messages.success(
+                request, _("Đã kích hoạt phiên bản %(v)s (%(where)s).") % {"v": indicator_set.version, "where": where}
+            )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    return redirect(reverse("criteria:set_detail", args=[indicator_set.code]))

@@ -174,7 +174,7 @@ def decision_html(job: ReportJob, progress: Progress) -> tuple[str, str]:
 def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
     """The unit's self-assessment report: result per group and indicator with evidence, signed by the head."""
     from criteria import selectors as criteria_selectors
-    from criteria.models import Assessment
+    from criteria.models import PROVISIONAL_NOTE, Assessment
 
     obj = Assessment.objects.select_related("unit__parent__kind", "indicator_set", "approved_by").get(
         public_id=job.params["assessment"]
@@ -182,13 +182,17 @@ def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
     result = criteria_selectors.assessment_result(obj)
     rows = criteria_selectors.answers_snapshot(obj)
     progress(1, 2)
+    title = f"Kết quả tự đánh giá mức độ chuyển đổi số năm học {obj.school_year}"
+    if obj.indicator_set.is_provisional:
+        # The QR's verification page shows the title: it must not certify a provisional result as official.
+        title += f" ({PROVISIONAL_NOTE})"
     verification = register(
         job,
         kind="Báo cáo tự đánh giá mức độ chuyển đổi số",
         number=obj.approval_number,
         issued_on=obj.approval_date,
         issuer=obj.unit.name,
-        title=f"Kết quả tự đánh giá mức độ chuyển đổi số năm học {obj.school_year}",
+        title=title,
     )
     pdf = _render(
         "reports/pdf/assessment.html",

@@ -256,11 +256,27 @@ def _assessment_chunk(ids: list[int], year: str):
 
 
 def assessment_results(wb: Workbook, *, job, progress: Progress) -> str:
-    from criteria.models import Assessment, Indicator
+    """One sheet per set version used. Results computed from a provisional set (placeholder content) say so:
+    a "Lưu ý" sheet right after the cover and "tạm" in the sheet's name."""
+    from criteria.models import PROVISIONAL_NOTE, Assessment, Indicator, IndicatorSet
 
     year = job.params["school_year"]
     base = Assessment.objects.filter(school_year=year, unit__path__startswith=job.unit.path, unit__is_internal=False)
     set_ids = list(base.values_list("indicator_set_id", flat=True).distinct().order_by("indicator_set_id"))
+    provisional = dict(IndicatorSet.objects.filter(pk__in=set_ids).values_list("pk", "has_placeholders"))
+    if any(provisional.values()):
+        ws = wb.create_sheet("Lưu ý")
+        ws.column_dimensions["A"].width = 110
+        ws.append([_cell(ws, str(PROVISIONAL_NOTE), head=True)])
+        ws.append(
+            [
+                _cell(
+                    ws,
+                    "Các trang có chữ “tạm” trong tên tính theo bộ chỉ số còn nội dung tạm: điểm và mức độ chỉ để"
+                    " tham khảo, chưa căn cứ văn bản chính thức của Bộ.",
+                )
+            ]
+        )
     total, done = base.count(), 0
     states = {value: str(label) for value, label in Assessment.State.choices}
     recognised = {Assessment.State.RECOGNISED, Assessment.State.PUBLISHED}
@@ -289,7 +305,8 @@ def assessment_results(wb: Workbook, *, job, progress: Progress) -> str:
             ("Nhóm 2", "Mức", 6),
         ]
         decision = indicators[0].criterion.group.indicator_set.decision_number if indicators else str(set_id)
-        sheet = Sheet(wb, f"KQ {decision}"[:31].replace("/", "-"), columns)
+        prefix = "KQ tạm" if provisional.get(set_id) else "KQ"
+        sheet = Sheet(wb, f"{prefix} {decision}"[:31].replace("/", "-"), columns)
         kinds = {i.pk: i.kind for i in indicators}
         position = {i.pk: n for n, i in enumerate(indicators)}
         width = 2 * len(indicators)

@@ -176,3 +176,12 @@ def chromium(live_server, monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def national(cast) -> User:
+    """A national role: the emulation officer of the ministry (the root unit, no province). Not part of the
+    cast's users(): it reaches every province, so the matrix checks it on the rows that concern it."""
+    user = UserFactory(username="national", first_name="Cán bộ Bộ")
+    grant(user, cast.ministry, Role.OFFICER)
+    return user

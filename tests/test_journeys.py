@@ -246,6 +246,7 @@ def test_journey_2_reviewer_returns_recognises_and_forwards_nominations(cast, br
     reviewer.shot("xem-thay-doi")
     reviewer.page.fill("#rc-number", "99/QĐ-PGDĐT")
     reviewer.page.fill("#rc-date", "20/06/2026")
+    reviewer.page.check("#rc-provisional")  # the shipped sets are provisional: recognition asks to confirm
     assert "Đã công nhận" in _click_step(reviewer, "Công nhận")
     reviewer.shot("cong-nhan")
 

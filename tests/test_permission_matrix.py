@@ -361,6 +361,10 @@ ROWS.update(
             who(403, officer_s=200),
             who(403, officer_s=200),
         ),
+        # A national set is activated by the national role only (see test_set_views_national_role).
+        "criteria:set_activate": Row(
+            lambda c, x: reverse("criteria:set_activate", args=["qd4725-v1"]), everyone(405), everyone(403)
+        ),
     }
 )
 
@@ -617,3 +621,32 @@ def test_matrix(world, db, client, name, user_key, method):
     assert response.status_code == expected, f"{method.upper()} {url} as {user_key}"
     if expected == 302 and user_key == "anonymous":
         assert "/tai-khoan/login/" in response["Location"]
+
+
+# The set views with a national role (the ministry's officer), next to the cast's provincial officer and school
+# roles above: the national role imports and activates national sets; officer_s imports (its province's own
+# version) but may not activate a national one (403 in ROWS); schools only read.
+NATIONAL_SET_CASES = [
+    ("criteria:set_list", "get", 200),
+    ("criteria:set_detail", "get", 200),
+    ("criteria:set_export", "get", 200),
+    ("criteria:set_import", "get", 200),
+    ("criteria:set_import", "post", 200),
+    ("criteria:set_activate", "get", 405),
+    ("criteria:set_activate", "post", 302),
+]
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    ("name", "method", "expected"), NATIONAL_SET_CASES, ids=["-".join(map(str, c)) for c in NATIONAL_SET_CASES]
+)
+def test_set_views_national_role(world, db, client, name, method, expected):
+    from .factories import UserFactory, grant
+
+    national = UserFactory(username="national_matrix")
+    grant(national, world.ministry, "officer")
+    client.force_login(national, backend="allauth.account.auth_backends.AuthenticationBackend")
+    url = reverse(name) if name == "criteria:set_list" else reverse(name, args=["qd4725-v1"])
+    response = getattr(client, method)(url, {})
+    assert response.status_code == expected, f"{method.upper()} {url} as national"

@@ -158,7 +158,11 @@ def test_full_cycle(cast, client):
     # Returned again, resent, then recognised; the head publishes; anyone reads the public page.
     reviewer.post(review_url, {"action": "return", "version": assessment.version, "reason-1.3": "Bổ sung minh chứng"})
     step("gui")
-    r = reviewer.post(review_url, {"action": "recognise", "number": "99/QĐ-PGDĐT", "date": "20/06/2026"}, follow=True)
+    r = reviewer.post(
+        review_url,
+        {"action": "recognise", "number": "99/QĐ-PGDĐT", "date": "20/06/2026", "confirm_provisional": "1"},
+        follow=True,
+    )
     assert "Đã công nhận" in r.text
     assert selectors.unit_dx_level(cast.school_a, YEAR) == (3, 3)
     assert step("cong-khai").status_code == 200

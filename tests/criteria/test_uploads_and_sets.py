@@ -77,13 +77,16 @@ def test_export_then_import_creates_a_new_version_and_past_assessments_keep_thei
     check = officer.post(url, {"file": SimpleUploadedFile("bo.xlsx", buffer.getvalue())})
     assert "Kiểm tra xong: 15 chỉ số hợp lệ" in check.text
     assert IndicatorSet.objects.filter(family="qd4725").count() == 1
-    done = officer.post(url, {"file": SimpleUploadedFile("bo.xlsx", buffer.getvalue()), "confirm": "1"}, follow=True)
+    done = officer.post(url, {"confirm": "1"}, follow=True)
     assert "Đã tạo phiên bản 2" in done.text
     new = IndicatorSet.objects.get(code="qd4725-v2")
     assert Indicator.objects.filter(
         criterion__group__indicator_set=new, text__startswith="Nhà trường ban hành"
     ).exists()
-    assert not IndicatorSet.objects.get(code="qd4725-v1").is_active
+    # The Sở officer's version is the province's own, written inactive; activating it is a separate step.
+    assert new.province == cast.so_s.province and not new.is_active
+    officer.post(reverse("criteria:set_activate", args=["qd4725-v2"]), {"action": "activate"})
+    assert IndicatorSet.objects.get(code="qd4725-v1").is_active
     assert Assessment.objects.get(pk=assessment.pk).indicator_set.code == "qd4725-v1"
     assert (
         services.assessment_start(cast.school_b, "2025-2026", actor=cast.principal_b).indicator_set.code == "qd4725-v2"
