@@ -602,6 +602,10 @@ def part_save(campaign: Campaign, model, *, instance=None, **data):
     if model not in (ContentItem, CampaignCriterion, AwardPlan, Task):
         raise ValueError(model)
     _require_draft(campaign)
+    lead = data.get("lead_unit")
+    if lead is not None and not lead.path.startswith(campaign.issuer.path):
+        # A task is led by a unit of the issuer's own tree, never by another Sở's or province's unit.
+        raise ValidationError(_("Đơn vị chủ trì “%(u)s” không thuộc đơn vị ban hành.") % {"u": lead.name})
     obj = instance or model(campaign=campaign)
     for key, value in data.items():
         setattr(obj, key, value)

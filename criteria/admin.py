@@ -15,8 +15,11 @@ class CriterionGroupInline(admin.TabularInline):
 
 @admin.register(IndicatorSet)
 class IndicatorSetAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ("name", "decision_number", "version", "valid_from", "is_active", "has_placeholders")
-    list_filter = ("family", "is_active")
+    list_display = ("name", "decision_number", "version", "province", "valid_from", "is_active", "has_placeholders")
+    list_filter = ("family", "is_active", "province")
+    # Who a version applies to and whether it is in force change only through the set pages' import and
+    # activation steps (governance, consistency checks, audit), not by ticking a box here.
+    readonly_fields = ("province", "is_active")
     inlines = [CriterionGroupInline]
     filter_horizontal = ("unit_kinds",)
 

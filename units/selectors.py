@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -322,7 +322,30 @@ def block_get_for_user(user, public_id: str) -> EmulationBlock:
 
 
 def block_members(block: EmulationBlock) -> QuerySet[Unit]:
-    return Unit.objects.filter(block_memberships__block=block).select_related("kind", "parent").order_by("name")
+    """The members, each with `moved`: it no longer lies under the block's organiser (moved to another
+    Sở or province after the block's year); a moved member is history, never a current member."""
+    return (
+        Unit.objects.filter(block_memberships__block=block)
+        .select_related("kind", "parent")
+        .annotate(
+            moved=Case(
+                When(path__startswith=block.organiser.path, then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("moved", "name")
+    )
+
+
+def block_members_for_user(user, block: EmulationBlock) -> list[Unit]:
+    """The members as `user` reads them: `linkable` only for a member the user reaches and that has not moved
+    (a link to another province's unit would answer 404)."""
+    scope = scope_for(user)
+    members = list(block_members(block))
+    for unit in members:
+        unit.linkable = not unit.moved and scope.reaches(unit)
+    return members
 
 
 def units_by_ids(ids: Iterable[int]) -> QuerySet[Unit]:

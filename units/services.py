@@ -26,6 +26,7 @@ from .models import (
     UnitVersion,
     User,
     nfc,
+    school_year_of,
 )
 
 
@@ -151,6 +152,7 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
     if new_parent.province_id != unit.province_id:
         Unit.objects.filter(path__startswith=unit.path).update(province=new_parent.province_id)
     unit.refresh_from_db()
+    _leave_blocks_outside(unit, school_year_of(effective))
     _close_current_version(unit, effective)
     _open_version(unit, reason=reason or UnitVersion.Reason.MOVED, valid_from=effective, actor=actor, note=note)
     audit.record(
@@ -163,6 +165,21 @@ def unit_move(unit: Unit, new_parent: Unit, *, effective: dt.date, actor=None, n
         note=note,
     )
     return unit
+
+
+def _leave_blocks_outside(unit: Unit, from_year: str) -> int:
+    """A moved unit (and its subtree) leaves the blocks of the year of the move and later whose organiser no
+    longer contains it: blocks belong to their organiser's province. Earlier years stay as history (the
+    block's page shows the member as moved)."""
+    stale = [
+        m.pk
+        for m in BlockMembership.objects.filter(unit__path__startswith=unit.path, school_year__gte=from_year)
+        .select_related("unit", "organiser")
+        .only("pk", "unit__path", "organiser__path")
+        if not m.unit.path.startswith(m.organiser.path)
+    ]
+    BlockMembership.objects.filter(pk__in=stale).delete()
+    return len(stale)
 
 
 @transaction.atomic

@@ -441,7 +441,7 @@ def block_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "units/block_detail.html",
         {
             "eblock": block,
-            "members": selectors.block_members(block),
+            "members": selectors.block_members_for_user(request.user, block),
             "can_manage": request.user.has_perm("units.manage_blocks", block),
         },
     )
@@ -495,7 +495,7 @@ def block_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "name": block.name,
         "school_year": block.school_year,
         "description": block.description,
-        "member_codes": "\n".join(selectors.block_members(block).values_list("code", flat=True)),
+        "member_codes": "\n".join(selectors.block_members(block).filter(moved=False).values_list("code", flat=True)),
     }
     form = BlockForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid() and _save_block(request, form, block.organiser, block=block):

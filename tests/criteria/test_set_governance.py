@@ -236,3 +236,72 @@ def test_an_official_set_loses_the_provisional_mark(cast, national):
         "Bộ chỉ số tạm — chưa phải văn bản chính thức"
         in ministry.get(reverse("criteria:set_detail", args=["qd4725-v1"])).text
     )
+
+
+NOTE = "Bộ chỉ số tạm — chưa phải văn bản chính thức"
+
+
+def _report(user, kind, unit, params):
+    from reports import services as report_services
+    from reports.models import ReportJob
+
+    job = report_services.job_request(user, kind=kind, unit=unit, params=params)
+    report_services.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ReportJob.State.DONE, job.message
+    with job.file.open("rb") as f:
+        return job, f.read()
+
+
+@pytest.mark.firsthour
+def test_every_output_computed_from_a_provisional_set_says_so(cast, client):
+    from pypdf import PdfReader
+
+    from reports.models import IssuedDocument
+
+    assessment = services.assessment_start(cast.school_a, YEAR, actor=cast.principal_a)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        state="published", recognition_number="9/QĐ-PGDĐT", recognition_date="2026-06-18", approval_number="5/QĐ"
+    )
+    head, reviewer = as_user(cast.principal_a), as_user(cast.reviewer_p)
+    pages = {
+        "detail": head.get(reverse("criteria:detail", args=[assessment.public_id])),
+        "public": client.get(reverse("criteria:public", args=[assessment.public_id])),
+        "review": reviewer.get(reverse("criteria:review", args=[assessment.public_id])),
+        "queue": reviewer.get(reverse("criteria:queue") + f"?nam-hoc={YEAR}"),
+        "summary": reviewer.get(reverse("criteria:summary") + f"?nam-hoc={YEAR}"),
+        "set": head.get(reverse("criteria:set_detail", args=["qd4725-v1"])),
+        "sets": head.get(reverse("criteria:set_list")),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200 and NOTE in response.text, name
+    # The official PDF with its QR code: the note on the page and on the verification page the QR opens.
+    job, pdf = _report(cast.principal_a, "assessment_pdf", cast.school_a, {"assessment": assessment.public_id})
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert NOTE in text and "9/QĐ-PGDĐT" not in text.replace("5/QĐ", "")  # the report is the school's own
+    doc = IssuedDocument.objects.get(job=job)
+    assert NOTE in client.get(reverse("reports:verify", args=[doc.code])).text
+    # The draft minutes PDF, and the Excel export of results.
+    minutes = head.get(reverse("criteria:minutes", args=[assessment.public_id]))
+    raw = b"".join(minutes.streaming_content)
+    assert NOTE in " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages).split())
+    _job, xlsx = _report(cast.reviewer_p, "assessment_results", cast.phong_p, {"school_year": YEAR})
+    book = load_workbook(io.BytesIO(xlsx))
+    assert book["Lưu ý"]["A1"].value == NOTE
+    assert any(ws.title.startswith("KQ tạm") for ws in book.worksheets)
+
+
+@pytest.mark.firsthour
+def test_recognition_on_a_provisional_set_asks_for_confirmation(cast):
+    assessment = services.assessment_start(cast.school_a, YEAR, actor=cast.principal_a)
+    Assessment.objects.filter(pk=assessment.pk).update(state="submitted")
+    reviewer = as_user(cast.reviewer_p)
+    url = reverse("criteria:review", args=[assessment.public_id])
+    page = reviewer.get(url).text
+    assert "Tôi biết bộ chỉ số là bộ tạm" in page
+    posted = {"action": "recognise", "number": "12/QĐ-PGDĐT", "date": "18/06/2026"}
+    refused = reviewer.post(url, posted, follow=True)
+    assert f"{NOTE}: kết quả của {cast.school_a.name}" in refused.text
+    assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
+    done = reviewer.post(url, {**posted, "confirm_provisional": "1"}, follow=True)
+    assert "Đã công nhận kết quả." in done.text and Assessment.objects.get(pk=assessment.pk).state == "recognised"
