@@ -637,7 +637,6 @@ NATIONAL_SET_CASES = [
 ]
 
 
-@pytest.mark.security
 @pytest.mark.parametrize(
     ("name", "method", "expected"), NATIONAL_SET_CASES, ids=["-".join(map(str, c)) for c in NATIONAL_SET_CASES]
 )
