@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from units.http import error_messages, form_data, paginate, require
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
 from units.uploads import check_upload
-from units.views import error_messages, form_data, paginate, require
 
 from . import selectors, services
 from .deadlines import LOCAL_TZ
