@@ -18,6 +18,7 @@ from nominations.models import Submission
 from units.forms import VNDateField
 from units.models import User
 
+from .campaigns.test_views import _published
 from .criteria.test_cycle import YEAR, post_entry
 from .factories import school_campaign
 from .nominations.helpers import as_user, campaign_000, council_pass, heads, ready
@@ -401,7 +402,25 @@ def _other_app_cases(cast):
     )
 
 
+def _target_report_case(cast):
+    campaign = _published(cast)
+    target = campaign.targets.get()
+    return (
+        "campaigns-target-report",
+        cast.teacher_a,
+        reverse("campaigns:target_report", args=[campaign.public_id, cast.school_a.code, "2025"]),
+        {
+            f"t{target.pk}-numerator": "chín",
+            f"t{target.pk}-denominator": "10",
+            f"t{target.pk}-evidence_url": "https://example.org/bc",
+        },
+        "Số không hợp lệ",
+        ['value="chín"', 'value="10"', 'value="https://example.org/bc"'],
+    )
+
+
 CASES = {
+    "report": lambda cast: [_target_report_case(cast)],
     "criteria": _criteria_cases,
     "approval": lambda cast: [_approval_case(cast)],
     "review": _review_cases,
@@ -428,6 +447,7 @@ CASE_IDS = {
     "campaigns-edit": ("others", 1),
     "units-move": ("others", 2),
     "units-block": ("others", 3),
+    "campaigns-target-report": ("report", 0),
 }
 
 
@@ -439,7 +459,7 @@ def test_one_bad_field_keeps_everything_else_typed(cast, case):
     r = as_user(user).post(url, data)
     page = page_of(r)
     # Drawn again, not redirected (the older campaign and unit pages answer 200, the converted ones 400).
-    assert r.status_code == (200 if group == "others" else 400), (name, r.status_code, r.get("Location"))
+    assert r.status_code == (200 if group in ("others", "report") else 400), (name, r.status_code, r.get("Location"))
     assert error in page, name
     assert 'class="errorlist' in page or 'role="alert"' in page, name
     for typed in kept:

@@ -206,6 +206,13 @@ class BlockForm(forms.Form):
         return [c for c in raw.replace(",", " ").split() if c]
 
 
+class MessageReadForm(forms.Form):
+    """Marks one message (`id`) read, or all of them; `open` follows its link."""
+
+    id = forms.CharField(required=False, max_length=40)
+    open = forms.CharField(required=False)
+
+
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference

@@ -21,6 +21,7 @@ from .forms import (
     AuditFilterForm,
     BlockForm,
     MembershipGrantForm,
+    MessageReadForm,
     PersonForm,
     PersonSearchForm,
     PreferenceForm,
@@ -490,10 +491,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def message_read(request: HttpRequest) -> HttpResponse:
     """Marks one message (`id`) or all of the user's messages read; only the user's own ever change."""
-    public_id = request.POST.get("id")
+    form = MessageReadForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"id": "", "open": ""}
+    public_id = data["id"]
     count = notify.messages_mark_read(request.user, [public_id] if public_id else None)
     target = Message.objects.filter(recipient=request.user, public_id=public_id).first() if public_id else None
-    if target and target.url and request.POST.get("open"):
+    if target and target.url and data["open"]:
         return redirect(target.url)
     if not public_id:
         messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})
