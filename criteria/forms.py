@@ -74,6 +74,17 @@ class AssignForm(forms.Form):
             self.fields[f"lead-{entry.pk}"] = forms.CharField(required=False)
             self.fields[f"coop-{entry.pk}"] = ListField(required=False)
 
+    @staticmethod
+    def choices(entries, form=None) -> None:
+        """Marks on each entry the lead and cooperators to show: as posted on a refused form, else as saved."""
+        for entry in entries:
+            if form is not None:
+                entry.lead_choice = form[f"lead-{entry.pk}"].value() or ""
+                entry.coop_choices = set(form[f"coop-{entry.pk}"].value() or [])
+            else:
+                entry.lead_choice = str(entry.lead_id or "")
+                entry.coop_choices = {str(c.pk) for c in entry.cooperators.all()}
+
     def assignments(self):
         for entry in self.entries:
             lead = self.by_pk.get(self.cleaned_data[f"lead-{entry.pk}"])

@@ -183,6 +183,7 @@ def team(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         status = 400
+    AssignForm.choices(entries, assign_form)
     return render(
         request,
         "criteria/team.html",
