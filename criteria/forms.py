@@ -6,14 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import ListField, VNDateField
+from units.forms import ListField, VersionedForm, VNDateField
 from units.models import validate_school_year
-
-
-class VersionedForm(forms.Form):
-    """A form drawn with the version of the object it edits (the stale-edit check)."""
-
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class StartForm(forms.Form):

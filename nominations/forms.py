@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import ListField, VNDateField
+from units.forms import ListField, VersionedForm, VNDateField
 from units.models import validate_school_year
 
 from .models import AwardRound, Quota, Subject
@@ -16,12 +16,6 @@ COUNT_ERRORS = {"invalid": _("Hãy nhập một số nguyên không âm."), "min
 
 def count_field(label, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, error_messages=COUNT_ERRORS, **kwargs)
-
-
-class VersionedForm(forms.Form):
-    """A form drawn with the version of the object it edits (the stale-edit check)."""
-
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class RoundCreateForm(forms.Form):

@@ -70,6 +70,12 @@ class ListField(forms.Field):
         return [str(v) for v in value or [] if str(v).strip()]
 
 
+class VersionedForm(forms.Form):
+    """A form drawn with the version of the object it edits (the stale-edit check)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
     kind = forms.ModelChoiceField(
