@@ -65,6 +65,12 @@ def _board(award_round: AwardRound) -> str:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    return _home_page(request)
+
+
+def _home_page(request: HttpRequest, *, refused: tuple[Campaign, RoundCreateForm] | None = None) -> HttpResponse:
+    """The rounds the user works in and the plans they may open one from; a refused opening is drawn again
+    on its plan's line with what was typed."""
     rounds = list(
         selectors.rounds_for(request.user)
         .select_related("organiser", "campaign")
@@ -85,7 +91,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "rounds": rounds,
             "campaigns": campaigns,
             "kinds": AwardRound.Kind.choices,
+            "refused_pk": refused[0].pk if refused else None,
+            "form": refused[1] if refused else RoundCreateForm(),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -97,13 +106,13 @@ def round_create(request: HttpRequest, public_id: str) -> HttpResponse:
     form = RoundCreateForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+            raise ValidationError([])
         award_round = services.round_create(
             campaign, kind=form.cleaned_data["kind"], school_year=form.cleaned_data["school_year"], actor=request.user
         )
     except ValidationError as exc:
-        error_messages(request, exc)
-        return redirect("nominations:home")
+        form_errors(form, exc)
+        return _home_page(request, refused=(campaign, form))
     messages.success(request, _("Đã mở đợt xét khen thưởng. Kiểm tra hạn mức rồi thông báo cho các đơn vị."))
     return redirect(_board(award_round))
 
@@ -746,6 +755,7 @@ def decision_create(request: HttpRequest, public_id: str, code: str) -> HttpResp
 def decision(request: HttpRequest, public_id: str) -> HttpResponse:
     obj = selectors.decision_get_for_user(request.user, public_id)
     can_manage = request.user.has_perm("nominations.manage_level", obj.unit)
+    refused = None
     if request.method == "POST":
         require(request.user, "nominations.manage_level", obj.unit)
         form = DecisionStepForm(request.POST)
@@ -767,8 +777,13 @@ def decision(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 messages.error(request, UNKNOWN_ACTION)
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("nominations:decision", args=[public_id]))
+            if action != "resolve":
+                error_messages(request, exc)
+            else:  # the resolution as typed comes back under its objection
+                form_errors(form, exc)
+                refused = form
+        if refused is None:
+            return redirect(reverse("nominations:decision", args=[public_id]))
     certificates = {c.nomination_id: c for c in obj.certificates.all()}
     rows = list(obj.nominations.select_related("unit").order_by("subject", "pk"))
     for n in rows:
@@ -782,7 +797,9 @@ def decision(request: HttpRequest, public_id: str) -> HttpResponse:
             "objections": list(obj.objections.select_related("nomination", "resolved_by")),
             "can_manage": can_manage,
             "window_open": obj.state == Decision.State.POSTED and timezone.now() < obj.objection_until,
+            "refused": refused,
         },
+        status=400 if refused else 200,
     )
 
 

@@ -348,6 +348,19 @@ def _nomination_cases(cast):
     )
 
 
+def _round_case(cast):
+    _the_round, h = award_round(cast)
+    plan = _the_round.campaign
+    return (
+        "nominations-round-create",
+        h["head_p"],
+        reverse("nominations:round_create", args=[plan.public_id]),
+        {"kind": "yearly", "school_year": "2026/27"},
+        "",
+        ['value="2026/27"', 'value="yearly" selected'],
+    )
+
+
 def _dossier_cases(cast):
     sub = draft_dossier(cast)
     yield (
@@ -421,6 +434,7 @@ def _target_report_case(cast):
 
 CASES = {
     "report": lambda cast: [_target_report_case(cast)],
+    "round": lambda cast: [_round_case(cast)],
     "criteria": _criteria_cases,
     "approval": lambda cast: [_approval_case(cast)],
     "review": _review_cases,
@@ -443,6 +457,7 @@ CASE_IDS = {
     "nominations-quota-hand-down": ("nominations", 5),
     "nominations-decision-create": ("nominations", 6),
     "nominations-dossier": ("dossier", 0),
+    "nominations-round-create": ("round", 0),
     "campaigns-create": ("others", 0),
     "campaigns-edit": ("others", 1),
     "units-move": ("others", 2),
