@@ -245,7 +245,7 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
                 actor=request.user,
                 values=values,
                 evidence=form.evidence(library),
-                version=form.cleaned_data["version"] or 0,
+                version=form.cleaned_data.get("version") or 0,
             )
             item.assessment = assessment
             if request.htmx:
