@@ -24,11 +24,6 @@ def form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def form_files(request: HttpRequest):
-    """The uploaded files of a POST, else None (the companion of `form_data`)."""
-    return request.FILES if request.method == "POST" else None
-
-
 def require(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
