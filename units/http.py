@@ -11,14 +11,6 @@ from django.utils.translation import gettext as _
 PAGE_SIZE = 50
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    """The version a form was rendered with (its stale check), None when the form carried none."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 def form_data(request: HttpRequest):
     """The form data of a POST, even an empty one (an unticked checkbox posts nothing), else None."""
     return request.POST if request.method == "POST" else None
