@@ -259,6 +259,36 @@ class DeadlineChangeForm(ReasonForm):
 
 class TargetValueChangeForm(ReasonForm):
     value = forms.DecimalField(label=_("Giá trị mới"), max_digits=12, decimal_places=2)
+    target_value = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A number typed with a decimal comma (12,5) or point (12.5)."""
+
+    default_error_messages = {"invalid": _("Số không hợp lệ.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+class TargetReportRowForm(forms.Form):
+    """One target's figures in a unit's report (prefixed t<target pk>); a row left empty is not saved."""
+
+    FIGURES = ("numerator", "denominator", "value")
+    numerator = CommaDecimalField(label=_("Tử số"), required=False)
+    denominator = CommaDecimalField(label=_("Mẫu số"), required=False)
+    value = CommaDecimalField(label=_("Giá trị"), required=False)
+    evidence_url = forms.CharField(label=_("Liên kết minh chứng"), max_length=200, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def has_figures(self) -> bool:
+        return any(self.data.get(self.add_prefix(f)) not in (None, "") for f in self.FIGURES)
+
+    def typed(self) -> dict[str, str]:
+        return {f: self[f].value() or "" for f in ("numerator", "denominator", "value", "evidence_url", "note")}
 
 
 class ReopenForm(ReasonForm):
@@ -272,7 +302,7 @@ class TaskNoteForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Bản ký của kế hoạch (PDF)"))
+    file = forms.FileField(label=_("Bản ký của kế hoạch (PDF)"), allow_empty_file=True)  # the upload check explains
 
 
 class AnswerForm(forms.Form):

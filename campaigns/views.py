@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from units.http import error_messages, form_data, paginate, require
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
 from units.uploads import check_upload
-from units.views import error_messages, form_data, paginate, require
 
 from . import selectors, services
 from .deadlines import LOCAL_TZ
@@ -31,6 +31,7 @@ from .forms import (
     IssuerChoiceForm,
     ReasonForm,
     ReopenForm,
+    TargetReportRowForm,
     TargetValueChangeForm,
     TaskNoteForm,
 )
@@ -417,7 +418,7 @@ def target_change(request: HttpRequest, public_id: str) -> HttpResponse:
     require(request.user, "campaigns.change_campaign", target.campaign)
     values = list(target.values.select_related("unit_kind"))
     form = TargetValueChangeForm(form_data(request))
-    choice = request.POST.get("target_value") or request.GET.get("gia_tri")
+    choice = form["target_value"].value() or request.GET.get("gia_tri")
     selected = next((v for v in values if str(v.pk) == str(choice)), values[0] if values else None)
     if request.method == "POST" and form.is_valid():
         if selected is None:
@@ -526,34 +527,34 @@ def target_report(request: HttpRequest, public_id: str, code: str, period: str) 
     reports = {r.target_id: r for r in TargetReport.objects.filter(target__campaign=campaign, unit=unit, period=period)}
     rows = []
     errors: dict[int, str] = {}
+    forms: dict[int, TargetReportRowForm] = {}
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied(_("Chỉ cán bộ của đơn vị mới nhập số liệu chỉ tiêu."))
         saved = 0
         for target in targets:
-            prefix = f"t{target.pk}"
-            if not any(
-                request.POST.get(f"{prefix}-{f}") not in (None, "") for f in ("numerator", "denominator", "value")
-            ):
+            form = forms[target.pk] = TargetReportRowForm(request.POST, prefix=f"t{target.pk}")
+            if not form.has_figures():
                 continue
             try:
+                if not form.is_valid():
+                    raise ValidationError([e for field_errors in form.errors.values() for e in field_errors])
+                data = form.cleaned_data
                 services.target_report_save(
                     target=target,
                     unit=unit,
                     period=period,
                     actor=request.user,
-                    numerator=_decimal(request.POST.get(f"{prefix}-numerator")),
-                    denominator=_decimal(request.POST.get(f"{prefix}-denominator")),
-                    value=_decimal(request.POST.get(f"{prefix}-value")),
-                    evidence_url=request.POST.get(f"{prefix}-evidence_url", "")[:200],
-                    note=request.POST.get(f"{prefix}-note", "")[:500],
-                    expected_version=int(request.POST.get(f"{prefix}-version") or 0) or None,
+                    numerator=data["numerator"],
+                    denominator=data["denominator"],
+                    value=data["value"],
+                    evidence_url=data["evidence_url"],
+                    note=data["note"],
+                    expected_version=data["version"] or None,
                 )
                 saved += 1
-            except (ValidationError, ValueError) as exc:
-                errors[target.pk] = (
-                    " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Số không hợp lệ.")
-                )
+            except ValidationError as exc:
+                errors[target.pk] = " ".join(exc.messages)
         if not errors:
             messages.success(request, _("Đã lưu %(n)s chỉ tiêu.") % {"n": saved})
             return redirect(request.path)
@@ -569,12 +570,7 @@ def target_report(request: HttpRequest, public_id: str, code: str, period: str) 
                 "report": reports.get(target.pk),
                 "goal": goal,
                 "error": errors.get(target.pk),
-                "posted": {
-                    f: request.POST.get(f"t{target.pk}-{f}", "")
-                    for f in ("numerator", "denominator", "value", "evidence_url", "note")
-                }
-                if request.method == "POST"
-                else None,
+                "posted": forms[target.pk].typed() if target.pk in forms else None,
             }
         )
     lock = (
@@ -600,17 +596,6 @@ def target_report(request: HttpRequest, public_id: str, code: str, period: str) 
     )
 
 
-def _decimal(value):
-    from decimal import Decimal, InvalidOperation
-
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value).replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-
-
 # --- Attachment -------------------------------------------------------------------------------------
 
 
@@ -619,7 +604,8 @@ def _decimal(value):
 def attachment_upload(request: HttpRequest, public_id: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_user(request.user, public_id)
     require(request.user, "campaigns.change_campaign", campaign)
-    upload = request.FILES.get("file")
+    form = AttachmentForm(request.POST, request.FILES)
+    upload = form.cleaned_data["file"] if form.is_valid() else None
     problem = _pdf_problem(upload)
     if problem:
         messages.error(request, problem)

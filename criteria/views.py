@@ -20,12 +20,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
+from units.http import error_messages, form_errors, paginate, require
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import document_header, scope_for, unit_get_for_user
-from units.views import error_messages, paginate, posted_date, posted_version, require
 
 from . import rules, scoring, selectors, services, sets
+from .forms import (
+    ApprovalForm,
+    AssignForm,
+    EntryForm,
+    EvidenceForm,
+    MinutesForm,
+    RecogniseForm,
+    ReopenForm,
+    ReturnForm,
+    StartForm,
+    TeamForm,
+)
 from .models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator
 from .rules import REVIEW_ROLES
 
@@ -91,8 +103,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get_for_user(request.user, code)
     require(request.user, "criteria.manage_assessment", unit)
+    form = StartForm(request.POST)
     try:
-        assessment = services.assessment_start(unit, _school_year(request), actor=request.user)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        assessment = services.assessment_start(unit, form.cleaned_data["school_year"], actor=request.user)
     except ValidationError as exc:
         error_messages(request, exc)
         return redirect("criteria:home")
@@ -140,45 +155,49 @@ def team(request: HttpRequest, public_id: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, public_id)
     require(request.user, "criteria.manage_assessment", assessment)
     people = list(selectors.unit_people(assessment.unit))
-    by_pk = {str(p.pk): p for p in people}
     entries = selectors.entries_with_people(assessment)
-    if request.method == "POST":
-        try:
-            if request.POST.get("part") == "assign":
-                for entry in entries:
-                    lead = by_pk.get(request.POST.get(f"lead-{entry.pk}", ""))
-                    coops = [by_pk[v] for v in request.POST.getlist(f"coop-{entry.pk}") if v in by_pk]
-                    services.entry_assign(entry, actor=request.user, lead=lead, cooperators=coops)
-                messages.success(request, _("Đã lưu phân công tiêu chí."))
-            else:
-                leader = request.POST.get("leader", "")
-                members = [
-                    (by_pk[v], v == leader, request.POST.get(f"duty-{v}", "")[:200])
-                    for v in request.POST.getlist("members")
-                    if v in by_pk
-                ]
-                number = request.POST.get("decision_number", "")
-                date = posted_date(request.POST.get("decision_date", ""))
-                if request.POST.get("decision_date") and date is None:
-                    raise ValidationError(_("Ngày quyết định phải có dạng dd/mm/yyyy."))
-                services.team_save(
-                    assessment, actor=request.user, decision_number=number, decision_date=date, members=members
-                )
-                messages.success(request, _("Đã lưu tổ tự đánh giá. Tiếp theo: phân công tiêu chí."))
-            return redirect(reverse("criteria:team", args=[public_id]))
-        except ValidationError as exc:
-            error_messages(request, exc)
     members = {m.user_id: m for m in assessment.team.all()}
+    team_people = [p for p in people if p.pk in members]
+    team_form = TeamForm(people=people, team=members, assessment=assessment)
+    assign_form = None
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("part") == "assign":
+            form = assign_form = AssignForm(request.POST, entries=entries, team_people=team_people)
+        else:
+            form = team_form = TeamForm(request.POST, people=people)
+        try:
+            if form.is_valid():
+                if form is assign_form:
+                    for entry, lead, coops in assign_form.assignments():
+                        services.entry_assign(entry, actor=request.user, lead=lead, cooperators=coops)
+                    messages.success(request, _("Đã lưu phân công tiêu chí."))
+                else:
+                    services.team_save(
+                        assessment,
+                        actor=request.user,
+                        decision_number=form.cleaned_data["decision_number"],
+                        decision_date=form.cleaned_data["decision_date"],
+                        members=form.members_chosen(),
+                    )
+                    messages.success(request, _("Đã lưu tổ tự đánh giá. Tiếp theo: phân công tiêu chí."))
+                return redirect(reverse("criteria:team", args=[public_id]))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        status = 400
+    AssignForm.choices(entries, assign_form)
     return render(
         request,
         "criteria/team.html",
         {
             "assessment": assessment,
             "people": people,
-            "members": members,
-            "team_people": [p for p in people if p.pk in members],
+            "team_form": team_form,
+            "assign_form": assign_form,
+            "team_people": team_people,
             "entries": entries,
         },
+        status=status,
     )
 
 
@@ -203,17 +222,6 @@ def _entry_rows(entry: CriterionEntry, posted: dict | None = None):
     return rows
 
 
-def _posted_values(request: HttpRequest, entry: CriterionEntry):
-    values, evidence_ids = {}, {}
-    for indicator in Indicator.objects.filter(criterion_id=entry.criterion_id):
-        prefix = f"i{indicator.pk}-"
-        values[indicator.pk] = {
-            key: request.POST.get(prefix + key, "") for key in ("value", "numerator", "denominator", "note")
-        }
-        evidence_ids[indicator.pk] = request.POST.getlist(prefix + "evidence")
-    return values, evidence_ids
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
@@ -229,14 +237,18 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         require(request.user, "criteria.change_entry", item)
-        values, evidence_ids = _posted_values(request, item)
+        form = EntryForm(request.POST, indicators=Indicator.objects.filter(criterion_id=item.criterion_id))
+        form.is_valid()  # every part is free text here; the service checks the values against the indicators
+        values = form.values()
         library = {str(e.pk): e for e in EvidenceItem.objects.filter(unit=assessment.unit)}
-        evidence = {i: [library[v] for v in ids if v in library] for i, ids in evidence_ids.items()}
-        if request.POST.get("evidence_present") != "1":
-            evidence = {}  # a post without the evidence checkboxes leaves the evidence choices as they are
         try:
-            version = int(request.POST.get("version", "0") or 0)
-            item = services.entry_save(item, actor=request.user, values=values, evidence=evidence, version=version)
+            item = services.entry_save(
+                item,
+                actor=request.user,
+                values=values,
+                evidence=form.evidence(library),
+                version=form.cleaned_data.get("version") or 0,
+            )
             item.assessment = assessment
             if request.htmx:
                 return render(request, "criteria/_entry_status.html", {"entry": item, "saved": True})
@@ -263,20 +275,29 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     )
 
 
+STEP_FORMS = {"bien-ban": MinutesForm, "phe-duyet": ApprovalForm}
+
+
 @login_required
 @require_POST
 def step(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, public_id)
     require(request.user, "criteria.manage_assessment", assessment)
-    version = posted_version(request)
+    form = STEP_FORMS.get(action, MinutesForm)(request.POST, request.FILES)
     try:
+        if not form.is_valid():
+            raise ValidationError([])
+        version = form.cleaned_data["version"]
         if action == "bien-ban":
-            services.minutes_record(assessment, actor=request.user, upload=request.FILES.get("file"), version=version)
+            services.minutes_record(assessment, actor=request.user, upload=form.cleaned_data["file"], version=version)
             messages.success(request, _("Đã ghi nhận biên bản. Tiếp theo: thủ trưởng phê duyệt kết quả."))
         elif action == "phe-duyet":
-            date = posted_date(request.POST.get("date", ""))
             services.assessment_approve(
-                assessment, actor=request.user, number=request.POST.get("number", ""), date=date, version=version
+                assessment,
+                actor=request.user,
+                number=form.cleaned_data["number"],
+                date=form.cleaned_data["date"],
+                version=version,
             )
             messages.success(request, _("Đã phê duyệt. Tiếp theo: gửi kết quả lên cấp trên."))
         elif action == "gui":
@@ -288,7 +309,16 @@ def step(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
         else:
             messages.error(request, UNKNOWN_ACTION)
     except ValidationError as exc:
-        error_messages(request, exc)
+        if action != "phe-duyet":
+            error_messages(request, exc)
+            for errors in form.errors.values():
+                error_messages(request, ValidationError(errors))
+            return redirect(_detail(assessment))
+        # The approval form is drawn again with the number and date as typed, the message next to its field.
+        form_errors(form, exc)
+        assessment.refresh_from_db()
+        context = {**_context(request, assessment), "approval_form": form}
+        return render(request, "criteria/detail.html", context, status=400)
     return redirect(_detail(assessment))
 
 
@@ -328,18 +358,18 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
     can_add = request.user.has_perm("criteria.add_evidence", unit)
     if request.method == "POST":
         require(request.user, "criteria.add_evidence", unit)
-        title = request.POST.get("title", "")
-        issued_on = posted_date(request.POST.get("issued_on", ""))
+        form = EvidenceForm(request.POST, request.FILES)
         try:
-            if request.POST.get("issued_on") and issued_on is None:
-                raise ValidationError(_("Ngày văn bản phải có dạng dd/mm/yyyy."))
-            if request.FILES.get("file"):
+            if not form.is_valid():
+                raise ValidationError([])
+            data = form.cleaned_data
+            if data["file"]:
                 item = services.evidence_upload(
-                    unit, request.FILES["file"], title=title, issued_on=issued_on, actor=request.user
+                    unit, data["file"], title=data["title"], issued_on=data["issued_on"], actor=request.user
                 )
             else:
                 item = services.evidence_link(
-                    unit, url=request.POST.get("url", "").strip(), title=title, issued_on=issued_on, actor=request.user
+                    unit, url=data["url"], title=data["title"], issued_on=data["issued_on"], actor=request.user
                 )
             if getattr(item, "reused", False):
                 messages.info(
@@ -349,14 +379,21 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Đã thêm “%(t)s” vào thư viện minh chứng.") % {"t": item.title})
-            back = request.POST.get("next", "")
+            back = data["next"]
             if back.startswith("/tu-danh-gia/"):
                 return redirect(back)
             return redirect(reverse("criteria:evidence_list", args=[code]))
         except ValidationError as exc:
-            error_messages(request, exc)
+            form_errors(form, exc)
+    else:
+        form = EvidenceForm()
     page = paginate(request, EvidenceItem.objects.filter(unit=unit).select_related("uploaded_by"))
-    return render(request, "criteria/evidence.html", {"unit": unit, "page": page, "can_add": can_add})
+    return render(
+        request,
+        "criteria/evidence.html",
+        {"unit": unit, "page": page, "can_add": can_add, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -403,27 +440,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     if parent is None:
         raise PermissionDenied(NOT_REVIEWER)
     year = _school_year(request)
+    form = RecogniseForm()
     if request.method == "POST":
-        picked = request.POST.getlist("pick")
-        targets = list(
-            Assessment.objects.filter(public_id__in=picked, unit__parent=parent, school_year=year).select_related(
-                "unit"
-            )
-        )
+        form = RecogniseForm(request.POST)
         try:
-            for assessment in targets:
-                require(request.user, "criteria.review_assessment", assessment)
-            done = services.assessment_recognise(
-                targets,
-                actor=request.user,
-                number=request.POST.get("number", ""),
-                date=posted_date(request.POST.get("date", "")),
-                provisional_confirmed=request.POST.get("confirm_provisional") == "1",
-            )
-            messages.success(request, _("Đã công nhận %(n)s đơn vị.") % {"n": len(done)})
+            if form.is_valid():
+                targets = list(
+                    Assessment.objects.filter(
+                        public_id__in=form.cleaned_data["pick"], unit__parent=parent, school_year=year
+                    ).select_related("unit")
+                )
+                for assessment in targets:
+                    require(request.user, "criteria.review_assessment", assessment)
+                done = services.assessment_recognise(
+                    targets,
+                    actor=request.user,
+                    number=form.cleaned_data["number"],
+                    date=form.cleaned_data["date"],
+                    provisional_confirmed=form.cleaned_data["confirm_provisional"],
+                )
+                messages.success(request, _("Đã công nhận %(n)s đơn vị.") % {"n": len(done)})
+                return redirect(f"{reverse('criteria:queue')}?don-vi={parent.code}&{YEAR_PARAM}={year}")
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(f"{reverse('criteria:queue')}?don-vi={parent.code}&{YEAR_PARAM}={year}")
+            form_errors(form, exc)
     kind, block, state = request.GET.get("loai", ""), request.GET.get("khoi", ""), request.GET.get("trang-thai", "")
     units = selectors.review_queue(parent, year, kind=kind, block=block, state=state)
     page = paginate(request, units)
@@ -458,7 +497,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "provisional": Assessment.objects.filter(
                 pk__in=[a.pk for a in by_unit.values()], indicator_set__has_placeholders=True
             ).exists(),
+            "form": form,
+            "picked": set(form["pick"].value() or []),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -467,46 +509,54 @@ def queue(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, public_id)
     require(request.user, "criteria.review_assessment", assessment)
+    codes = list(assessment.entries.values_list("criterion__code", flat=True))
+    forms = {
+        "return_form": ReturnForm(codes=codes),
+        "recognise_form": RecogniseForm(),
+        "reopen_form": ReopenForm(),
+    }
     if request.method == "POST":
         action = request.POST.get("action")
+        if action not in ("return", "recognise", "reopen"):
+            messages.error(request, UNKNOWN_ACTION)
+            return redirect(reverse("criteria:review", args=[public_id]))
+        form = {
+            "return": lambda: ReturnForm(request.POST, codes=codes),
+            "recognise": lambda: RecogniseForm(request.POST),
+            "reopen": lambda: ReopenForm(request.POST),
+        }[action]()
+        forms[f"{action}_form"] = form
         try:
-            if action == "return":
-                reasons = {
-                    key[len("reason-") :]: value for key, value in request.POST.items() if key.startswith("reason-")
-                }
-                services.assessment_return(
-                    assessment,
-                    actor=request.user,
-                    reasons=reasons,
-                    note=request.POST.get("note", ""),
-                    version=posted_version(request),
-                )
-                messages.success(request, _("Đã trả lại. Đơn vị được báo các tiêu chí cần bổ sung."))
-            elif action == "recognise":
-                services.assessment_recognise(
-                    [assessment],
-                    actor=request.user,
-                    number=request.POST.get("number", ""),
-                    date=posted_date(request.POST.get("date", "")),
-                    provisional_confirmed=request.POST.get("confirm_provisional") == "1",
-                )
-                messages.success(request, _("Đã công nhận kết quả."))
-            elif action == "reopen":
-                day = posted_date(request.POST.get("until", ""))
-                if day is None:
-                    raise ValidationError(_("Ngày mở lại đến phải có dạng dd/mm/yyyy."))
-                until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
-                services.assessment_reopen(
-                    assessment, actor=request.user, reason=request.POST.get("reason", ""), until=until
-                )
-                messages.success(
-                    request, _("Đã mở lại cho đơn vị đến hết ngày %(d)s.") % {"d": day.strftime("%d/%m/%Y")}
-                )
-            else:
-                messages.error(request, UNKNOWN_ACTION)
+            if form.is_valid():
+                data = form.cleaned_data
+                if action == "return":
+                    services.assessment_return(
+                        assessment,
+                        actor=request.user,
+                        reasons=form.reasons(),
+                        note=data["note"],
+                        version=data["version"],
+                    )
+                    messages.success(request, _("Đã trả lại. Đơn vị được báo các tiêu chí cần bổ sung."))
+                elif action == "recognise":
+                    services.assessment_recognise(
+                        [assessment],
+                        actor=request.user,
+                        number=data["number"],
+                        date=data["date"],
+                        provisional_confirmed=data["confirm_provisional"],
+                    )
+                    messages.success(request, _("Đã công nhận kết quả."))
+                else:
+                    day = data["until"]
+                    until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
+                    services.assessment_reopen(assessment, actor=request.user, reason=data["reason"], until=until)
+                    messages.success(
+                        request, _("Đã mở lại cho đơn vị đến hết ngày %(d)s.") % {"d": day.strftime("%d/%m/%Y")}
+                    )
+                return redirect(reverse("criteria:review", args=[public_id]))
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("criteria:review", args=[public_id]))
+            form_errors(form, exc)
     answers = {
         a.indicator_id: a for a in Answer.objects.filter(entry__assessment=assessment).prefetch_related("evidence")
     }
@@ -526,8 +576,11 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     for entry_ in context["entries"]:
         entry_.rows = by_criterion.get(entry_.criterion_id, [])
+        entry_.reason = forms["return_form"][f"reason-{entry_.criterion.code}"]
     context["changes"] = selectors.changes_since_last_submission(assessment)
-    return render(request, "criteria/review.html", context)
+    context.update(forms)
+    failed = any(f.errors for f in forms.values())
+    return render(request, "criteria/review.html", context, status=400 if failed else 200)
 
 
 @login_required

@@ -18,11 +18,30 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get_for_user
 from criteria.models import EvidenceItem
+from units.http import error_messages, form_errors, paginate, require
 from units.models import Person, Role, Unit
 from units.selectors import scope_for
-from units.views import error_messages, paginate, posted_date, posted_version, require
 
 from . import selectors, services
+from .forms import (
+    BulkApproveForm,
+    CouncilCreateForm,
+    CouncilVotesForm,
+    DecisionCreateForm,
+    DecisionStepForm,
+    DossierForm,
+    DossierReopenForm,
+    DossierReturnForm,
+    HandDownForm,
+    NominationCreateForm,
+    NominationEvidenceForm,
+    ObjectionForm,
+    QuotaForm,
+    ReasonForm,
+    ReportForm,
+    RoundCreateForm,
+    VersionedForm,
+)
 from .models import AwardRound, CouncilMeeting, Decision, Nomination, Objection, Quota, Subject, Submission
 from .rules import DOSSIER_ROLES, REVIEW_ROLES, acts_at
 
@@ -46,6 +65,12 @@ def _board(award_round: AwardRound) -> str:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    return _home_page(request)
+
+
+def _home_page(request: HttpRequest, *, refused: tuple[Campaign, RoundCreateForm] | None = None) -> HttpResponse:
+    """The rounds the user works in and the plans they may open one from; a refused opening is drawn again
+    on its plan's line with what was typed."""
     rounds = list(
         selectors.rounds_for(request.user)
         .select_related("organiser", "campaign")
@@ -66,7 +91,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "rounds": rounds,
             "campaigns": campaigns,
             "kinds": AwardRound.Kind.choices,
+            "refused_pk": refused[0].pk if refused else None,
+            "form": refused[1] if refused else RoundCreateForm(),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -75,16 +103,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest, public_id: str) -> HttpResponse:
     campaign = campaign_get_for_user(request.user, public_id)
     require(request.user, "nominations.manage_level", campaign.issuer)
+    form = RoundCreateForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError([])
         award_round = services.round_create(
-            campaign,
-            kind=request.POST.get("kind", ""),
-            school_year=request.POST.get("school_year", ""),
-            actor=request.user,
+            campaign, kind=form.cleaned_data["kind"], school_year=form.cleaned_data["school_year"], actor=request.user
         )
     except ValidationError as exc:
-        error_messages(request, exc)
-        return redirect("nominations:home")
+        form_errors(form, exc)
+        return _home_page(request, refused=(campaign, form))
     messages.success(request, _("Đã mở đợt xét khen thưởng. Kiểm tra hạn mức rồi thông báo cho các đơn vị."))
     return redirect(_board(award_round))
 
@@ -161,47 +189,51 @@ def quotas(request: HttpRequest, public_id: str) -> HttpResponse:
     ]
     if not levels:
         require(request.user, "nominations.manage_round", award_round)
+    award_forms = list(award_round.award_forms.all())
+    set_form, hand_form = QuotaForm(award_forms=award_forms), HandDownForm()
     if request.method == "POST":
         action = request.POST.get("action")
+        if action not in ("set", "hand_down"):
+            messages.error(request, UNKNOWN_ACTION)
+            return redirect(reverse("nominations:quotas", args=[award_round.public_id]))
+        if action == "set":
+            form = set_form = QuotaForm(request.POST, award_forms=award_forms)
+        else:
+            form = hand_form = HandDownForm(request.POST)
         try:
-            if action == "set":
-                unit = selectors.unit_in_round(request.user, award_round, request.POST.get("unit", ""))
-                require(request.user, "nominations.manage_level", unit)
-                form = award_round.award_forms.filter(pk=_int(request.POST.get("award_form"), 0)).first()
-                if form is None or request.POST.get("scope") not in Quota.Scope.values:
-                    raise ValidationError(_("Hãy chọn hình thức và cách tính hạn mức."))
-                services.quota_save(
-                    award_round,
-                    award_form=form,
-                    scope=request.POST["scope"],
-                    unit=unit,
-                    max_collectives=_int(request.POST.get("max_collectives"), -1),
-                    max_individuals=_int(request.POST.get("max_individuals"), -1),
-                    actor=request.user,
-                )
-                messages.success(request, _("Đã lưu hạn mức."))
-            elif action == "hand_down":
-                quota = Quota.objects.filter(
-                    round=award_round, public_id=request.POST.get("quota", ""), unit__in=levels
-                ).first()
-                if quota is None:
-                    raise Http404
-                child = Unit.objects.filter(parent=quota.unit, code=request.POST.get("child", "")).first()
-                if child is None:
-                    raise ValidationError(_("Chỉ phân bổ hạn mức cho đơn vị trực thuộc trực tiếp."))
-                services.quota_hand_down(
-                    quota,
-                    child=child,
-                    max_collectives=_int(request.POST.get("max_collectives"), -1),
-                    max_individuals=_int(request.POST.get("max_individuals"), -1),
-                    actor=request.user,
-                )
-                messages.success(request, _("Đã phân bổ hạn mức cho %(u)s.") % {"u": child.name})
-            else:
-                messages.error(request, UNKNOWN_ACTION)
+            if form.is_valid():
+                data = form.cleaned_data
+                if action == "set":
+                    unit = selectors.unit_in_round(request.user, award_round, data["unit"])
+                    require(request.user, "nominations.manage_level", unit)
+                    services.quota_save(
+                        award_round,
+                        award_form=form.award_forms[data["award_form"]],
+                        scope=data["scope"],
+                        unit=unit,
+                        max_collectives=data["max_collectives"],
+                        max_individuals=data["max_individuals"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Đã lưu hạn mức."))
+                else:
+                    quota = Quota.objects.filter(round=award_round, public_id=data["quota"], unit__in=levels).first()
+                    if quota is None:
+                        raise Http404
+                    child = Unit.objects.filter(parent=quota.unit, code=data["child"]).first()
+                    if child is None:
+                        raise ValidationError({"child": _("Chỉ phân bổ hạn mức cho đơn vị trực thuộc trực tiếp.")})
+                    services.quota_hand_down(
+                        quota,
+                        child=child,
+                        max_collectives=data["max_collectives"],
+                        max_individuals=data["max_individuals"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Đã phân bổ hạn mức cho %(u)s.") % {"u": child.name})
+                return redirect(reverse("nominations:quotas", args=[award_round.public_id]))
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("nominations:quotas", args=[award_round.public_id]))
+            form_errors(form, exc)
     return render(
         request,
         "nominations/quotas.html",
@@ -209,10 +241,13 @@ def quotas(request: HttpRequest, public_id: str) -> HttpResponse:
             "round": award_round,
             "levels": levels,
             "rows": selectors.quota_rows(award_round, levels),
-            "forms": list(award_round.award_forms.all()),
+            "forms": award_forms,
             "scopes": Quota.Scope.choices,
             "children": list(Unit.objects.filter(parent__in=levels, is_internal=False).order_by("name")[:500]),
+            "set_form": set_form,
+            "hand_form": hand_form,
         },
+        status=400 if set_form.errors or hand_form.errors else 200,
     )
 
 
@@ -234,26 +269,24 @@ def create(request: HttpRequest, public_id: str, code: str) -> HttpResponse:
     teams = list(Unit.objects.filter(parent=unit, is_internal=True).order_by("name"))
     collectives = [unit, *teams]
     if request.method == "POST":
-        form = next((f for f in forms if f.pk == _int(request.POST.get("award_form"))), None)
-        subject = request.POST.get("subject", "")
-        person = next((p for p in people if p.public_id == request.POST.get("person")), None)
-        nominee_unit = next((u for u in collectives if u.code == request.POST.get("nominee_unit")), None)
-        team = next((u for u in teams if u.code == request.POST.get("proposed_by")), None)
+        posted = NominationCreateForm(request.POST, award_forms=forms)
         try:
-            if form is None:
-                raise ValidationError(_("Hãy chọn hình thức khen thưởng."))
+            if not posted.is_valid():
+                raise ValidationError([])
+            data = posted.cleaned_data
             nomination = services.nomination_create(
                 award_round,
                 unit,
                 actor=request.user,
-                award_form=form,
-                subject=subject,
-                person=person,
-                nominee_unit=nominee_unit,
-                proposed_by=team,
-                summary=request.POST.get("summary", ""),
+                award_form=next(f for f in forms if f.pk == data["award_form"]),
+                subject=data["subject"],
+                person=next((p for p in people if p.public_id == data["person"]), None),
+                nominee_unit=next((u for u in collectives if u.code == data["nominee_unit"]), None),
+                proposed_by=next((u for u in teams if u.code == data["proposed_by"]), None),
+                summary=data["summary"],
             )
         except ValidationError as exc:
+            form_errors(posted, exc)
             return render(
                 request,
                 "nominations/create.html",
@@ -264,8 +297,8 @@ def create(request: HttpRequest, public_id: str, code: str) -> HttpResponse:
                     "people": people,
                     "collectives": collectives,
                     "teams": teams,
-                    "errors": exc.messages,
-                    "posted": request.POST,
+                    "form": posted,
+                    "posted": posted.data,
                 },
                 status=400,
             )
@@ -301,33 +334,9 @@ def _report_rows(nomination: Nomination, posted: dict | None = None) -> list[dic
     ]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    nomination = selectors.nomination_get_for_user(request.user, public_id)
+def _detail_page(request, nomination: Nomination, *, errors=None, posted=None, action=None, status=200):
+    """The nomination page; after a refused save or action it is drawn with what the user typed."""
     can_edit = request.user.has_perm("nominations.change_nomination", nomination)
-    errors, posted = None, None
-    if request.method == "POST":
-        require(request.user, "nominations.change_nomination", nomination)
-        fields = [f["key"] for f in nomination.report_template.fields] if nomination.report_template else []
-        report = {k: request.POST[f"r-{k}"] for k in fields if f"r-{k}" in request.POST}
-        summary = request.POST.get("summary")
-        try:
-            nomination = services.nomination_save(
-                nomination, actor=request.user, version=posted_version(request), summary=summary, report=report
-            )
-            if request.htmx:
-                return render(request, "nominations/_save_status.html", {"nomination": nomination, "saved": True})
-            messages.success(request, _("Đã lưu đề nghị."))
-            return redirect(reverse("nominations:detail", args=[public_id]))
-        except ValidationError as exc:
-            errors = exc.messages
-            posted = {**nomination.report, **report}
-            if request.htmx:
-                return render(
-                    request, "nominations/_save_status.html", {"nomination": nomination, "errors": errors}, status=409
-                )
-            nomination.summary = summary if summary is not None else nomination.summary
     history = list(nomination.events.select_related("actor", "level")[:50])
     return render(
         request,
@@ -346,69 +355,110 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "history": history,
             "errors": errors,
             "posted_version": request.POST.get("version") if errors else None,
+            "action": action,
         },
-        status=409 if errors else 200,
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    nomination = selectors.nomination_get_for_user(request.user, public_id)
+    if request.method != "POST":
+        return _detail_page(request, nomination)
+    require(request.user, "nominations.change_nomination", nomination)
+    keys = [f["key"] for f in nomination.report_template.fields] if nomination.report_template else []
+    form = ReportForm(request.POST, keys=keys)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        nomination = services.nomination_save(
+            nomination,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            summary=form.summary_posted(),
+            report=form.report(),
+        )
+    except ValidationError as exc:
+        if request.htmx:
+            return render(
+                request, "nominations/_save_status.html", {"nomination": nomination, "errors": exc.messages}, status=409
+            )
+        typed = {k: form.data[f"r-{k}"] for k in keys if f"r-{k}" in form.data}
+        nomination.summary = form.data.get("summary", nomination.summary)
+        posted = {**nomination.report, **typed}
+        return _detail_page(request, nomination, errors=exc.messages, posted=posted, status=409)
+    if request.htmx:
+        return render(request, "nominations/_save_status.html", {"nomination": nomination, "saved": True})
+    messages.success(request, _("Đã lưu đề nghị."))
+    return redirect(reverse("nominations:detail", args=[public_id]))
+
+
+REVIEW_ACTIONS = ("duyet", "tra-lai", "khong-de-nghi", "bo-duyet")
+OWN_ACTIONS = ("xac-nhan", "rut", "minh-chung", "kiem-tra")
+
+
+def _act(request, nomination: Nomination, name: str, data: dict) -> str:
+    """Runs one action on the nomination and says what was done; a refusal raises ValidationError."""
+    who = {"n": nomination.nominee_name}
+    if name in REVIEW_ACTIONS:
+        require(request.user, "nominations.review_nomination", nomination)
+        if name == "duyet":
+            services.nomination_approve(nomination, actor=request.user, override=data["override"])
+            return _("Đã duyệt %(n)s.") % who
+        if name == "tra-lai":
+            services.nomination_return(nomination, actor=request.user, reason=data["reason"])
+            return _("Đã trả lại %(n)s kèm lý do.") % who
+        if name == "khong-de-nghi":
+            services.nomination_reject(nomination, actor=request.user, reason=data["reason"])
+            return _("Đã ghi nhận không đề nghị %(n)s.") % who
+        services.nomination_unapprove(nomination, actor=request.user, reason=data["reason"])
+        return _("Đã bỏ duyệt %(n)s.") % who
+    require(request.user, "nominations.change_nomination", nomination)
+    if name == "xac-nhan":
+        if not scope_for(request.user).roles_held_at(nomination.unit) & {Role.HEAD, Role.ADMIN}:
+            require(request.user, "nominations.sign_dossier", None)
+        services.nomination_confirm(nomination, actor=request.user)
+        return _("Thủ trưởng đã xác nhận báo cáo thành tích.")
+    if name == "rut":
+        services.nomination_withdraw(nomination, actor=request.user, reason=data["reason"])
+        return _("Đã rút đề nghị.")
+    if name == "kiem-tra":
+        from . import eligibility
+
+        eligibility.refresh(nomination)
+        return _("Đã kiểm tra lại các điều kiện.")
+    item = None
+    if data["item"]:
+        item = EvidenceItem.objects.filter(unit=nomination.unit, public_id=data["item"]).first()
+        if item is None:
+            raise ValidationError({"item": _("Không tìm thấy minh chứng trong thư viện của đơn vị.")})
+    services.nomination_evidence(
+        nomination, actor=request.user, upload=data["file"], url=data["url"], title=data["title"], item=item
+    )
+    return _("Đã đính kèm minh chứng.")
 
 
 @login_required
 @require_POST
 def action(request: HttpRequest, public_id: str, name: str) -> HttpResponse:
     nomination = selectors.nomination_get_for_user(request.user, public_id)
-    back = request.POST.get("next") or reverse("nominations:detail", args=[public_id])
-    if not back.startswith("/"):
-        back = reverse("nominations:detail", args=[public_id])
-    reason = request.POST.get("reason", "")
+    if name not in REVIEW_ACTIONS + OWN_ACTIONS:
+        messages.error(request, UNKNOWN_ACTION)
+        return redirect(reverse("nominations:detail", args=[public_id]))
+    form = (NominationEvidenceForm if name == "minh-chung" else ReasonForm)(request.POST, request.FILES)
     try:
-        if name in ("duyet", "tra-lai", "khong-de-nghi", "bo-duyet"):
-            require(request.user, "nominations.review_nomination", nomination)
-            if name == "duyet":
-                services.nomination_approve(nomination, actor=request.user, override=request.POST.get("override", ""))
-                messages.success(request, _("Đã duyệt %(n)s.") % {"n": nomination.nominee_name})
-            elif name == "tra-lai":
-                services.nomination_return(nomination, actor=request.user, reason=reason)
-                messages.success(request, _("Đã trả lại %(n)s kèm lý do.") % {"n": nomination.nominee_name})
-            elif name == "khong-de-nghi":
-                services.nomination_reject(nomination, actor=request.user, reason=reason)
-                messages.success(request, _("Đã ghi nhận không đề nghị %(n)s.") % {"n": nomination.nominee_name})
-            else:
-                services.nomination_unapprove(nomination, actor=request.user, reason=reason)
-                messages.success(request, _("Đã bỏ duyệt %(n)s.") % {"n": nomination.nominee_name})
-        elif name in ("xac-nhan", "rut", "minh-chung", "kiem-tra"):
-            require(request.user, "nominations.change_nomination", nomination)
-            if name == "xac-nhan":
-                if not scope_for(request.user).roles_held_at(nomination.unit) & {Role.HEAD, Role.ADMIN}:
-                    require(request.user, "nominations.sign_dossier", None)
-                services.nomination_confirm(nomination, actor=request.user)
-                messages.success(request, _("Thủ trưởng đã xác nhận báo cáo thành tích."))
-            elif name == "rut":
-                services.nomination_withdraw(nomination, actor=request.user, reason=reason)
-                messages.success(request, _("Đã rút đề nghị."))
-            elif name == "kiem-tra":
-                from . import eligibility
-
-                eligibility.refresh(nomination)
-                messages.success(request, _("Đã kiểm tra lại các điều kiện."))
-            else:
-                item = None
-                if request.POST.get("item"):
-                    item = EvidenceItem.objects.filter(unit=nomination.unit, public_id=request.POST["item"]).first()
-                    if item is None:
-                        raise ValidationError(_("Không tìm thấy minh chứng trong thư viện của đơn vị."))
-                services.nomination_evidence(
-                    nomination,
-                    actor=request.user,
-                    upload=request.FILES.get("file"),
-                    url=request.POST.get("url", "").strip(),
-                    title=request.POST.get("title", ""),
-                    item=item,
-                )
-                messages.success(request, _("Đã đính kèm minh chứng."))
-        else:
-            messages.error(request, UNKNOWN_ACTION)
+        if not form.is_valid():
+            raise ValidationError([])
+        messages.success(request, _act(request, nomination, name, form.cleaned_data))
     except ValidationError as exc:
-        error_messages(request, exc)
-    return redirect(back)
+        # The page is drawn again with the reason (or the evidence's title and link) as typed.
+        form_errors(form, exc)
+        nomination.refresh_from_db()
+        return _detail_page(request, nomination, action={"name": name, "form": form}, status=400)
+    back = form.cleaned_data["next"]
+    return redirect(back if back.startswith("/") else reverse("nominations:detail", args=[public_id]))
 
 
 # --- Reviewer queue --------------------------------------------------------------------------------------
@@ -424,7 +474,8 @@ def queue(request: HttpRequest, public_id: str) -> HttpResponse:
     code = request.GET.get("cap") or request.POST.get("cap")
     level = next((u for u in levels if u.code == code), levels[0])
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("chon") if i]
+        form = BulkApproveForm(request.POST)
+        ids = form.cleaned_data["chon"] if form.is_valid() else []
         if not ids:
             messages.error(request, _("Hãy chọn ít nhất một đề nghị."))
         else:
@@ -469,33 +520,33 @@ def council_create(request: HttpRequest, public_id: str, code: str) -> HttpRespo
     unit = selectors.unit_in_round(request.user, award_round, code)
     require(request.user, "nominations.run_council", unit)
     agenda = list(services.council_agenda(award_round, unit))
-    errors = None
+    form = CouncilCreateForm()
     if request.method == "POST":
-        date = posted_date(request.POST.get("date", ""))
+        form = CouncilCreateForm(request.POST)
         try:
-            if date is None:
-                raise ValidationError(_("Ngày họp phải có dạng dd/mm/yyyy."))
-            meeting = services.council_create(
-                award_round,
-                unit,
-                actor=request.user,
-                held_at=dt.datetime.combine(date, dt.time(8, 0), tzinfo=LOCAL_TZ),
-                place=request.POST.get("place", ""),
-                chair_name=request.POST.get("chair_name", "").strip() or "—",
-                secretary_name=request.POST.get("secretary_name", "").strip() or request.user.get_full_name(),
-                members_total=_int(request.POST.get("members_total"), 0),
-                members_present=_int(request.POST.get("members_present"), 0),
-                members=request.POST.get("members", ""),
-            )
-            messages.success(request, _("Đã mở cuộc họp. Nhập số phiếu đồng ý cho từng đề nghị."))
-            return redirect(reverse("nominations:council", args=[meeting.public_id]))
+            if form.is_valid():
+                data = form.cleaned_data
+                meeting = services.council_create(
+                    award_round,
+                    unit,
+                    actor=request.user,
+                    held_at=dt.datetime.combine(data["date"], dt.time(8, 0), tzinfo=LOCAL_TZ),
+                    place=data["place"],
+                    chair_name=data["chair_name"] or "—",
+                    secretary_name=data["secretary_name"] or request.user.get_full_name(),
+                    members_total=data["members_total"],
+                    members_present=data["members_present"],
+                    members=data["members"],
+                )
+                messages.success(request, _("Đã mở cuộc họp. Nhập số phiếu đồng ý cho từng đề nghị."))
+                return redirect(reverse("nominations:council", args=[meeting.public_id]))
         except ValidationError as exc:
-            errors = exc.messages
+            form_errors(form, exc)
     return render(
         request,
         "nominations/council_create.html",
-        {"round": award_round, "unit": unit, "agenda": agenda, "errors": errors, "posted": request.POST},
-        status=400 if errors else 200,
+        {"round": award_round, "unit": unit, "agenda": agenda, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -504,32 +555,36 @@ def council_create(request: HttpRequest, public_id: str, code: str) -> HttpRespo
 def council(request: HttpRequest, public_id: str) -> HttpResponse:
     meeting = selectors.council_get_for_user(request.user, public_id)
     can_run = request.user.has_perm("nominations.run_council", meeting.unit)
-    if request.method == "POST":
-        require(request.user, "nominations.run_council", meeting.unit)
-        votes = {}
-        for key, value in request.POST.items():
-            if key.startswith("v-") and key[2:].isdigit():
-                votes[int(key[2:])] = _int(value) if value.strip() else None
-        try:
-            if any(v is not None and v < 0 for v in votes.values()) or any(
-                request.POST[k].strip() and _int(request.POST[k]) is None for k in request.POST if k.startswith("v-")
-            ):
-                raise ValidationError(_("Số phiếu phải là số nguyên không âm."))
-            meeting = services.council_record(meeting, actor=request.user, version=posted_version(request), votes=votes)
-            if request.POST.get("action") == "close":
-                services.council_close(meeting, actor=request.user, version=meeting.version)
-                messages.success(request, _("Đã kết thúc cuộc họp; kết quả và danh sách xếp hạng đã được chốt."))
-            else:
-                messages.success(request, _("Đã lưu kết quả bỏ phiếu."))
-        except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("nominations:council", args=[public_id]))
     votes = list(
         meeting.votes.select_related("nomination__award_form", "nomination__unit").order_by(
             "nomination__award_form__name", "nomination__subject", "rank", "pk"
         )
     )
-    return render(request, "nominations/council.html", {"meeting": meeting, "votes": votes, "can_run": can_run})
+    form = CouncilVotesForm(initial={"version": meeting.version}, votes=votes)
+    if request.method == "POST":
+        require(request.user, "nominations.run_council", meeting.unit)
+        form = CouncilVotesForm(request.POST, votes=votes)
+        try:
+            if form.is_valid():
+                meeting = services.council_record(
+                    meeting, actor=request.user, version=form.cleaned_data["version"], votes=form.votes()
+                )
+                if form.cleaned_data["action"] == "close":
+                    services.council_close(meeting, actor=request.user, version=meeting.version)
+                    messages.success(request, _("Đã kết thúc cuộc họp; kết quả và danh sách xếp hạng đã được chốt."))
+                else:
+                    messages.success(request, _("Đã lưu kết quả bỏ phiếu."))
+                return redirect(reverse("nominations:council", args=[public_id]))
+        except ValidationError as exc:
+            form_errors(form, exc)
+    for vote in votes:
+        vote.field = form[f"v-{vote.nomination_id}"]
+    return render(
+        request,
+        "nominations/council.html",
+        {"meeting": meeting, "votes": votes, "can_run": can_run, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Dossiers ---------------------------------------------------------------------------------------------
@@ -559,52 +614,62 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
         "sign": request.user.has_perm("nominations.sign_dossier", sub),
         "review": request.user.has_perm("nominations.review_dossier", sub),
     }
+    forms = {"save": DossierForm.for_dossier(sub), "return": DossierReturnForm(), "reopen": DossierReopenForm()}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        version = posted_version(request)
+        if action not in ("save", "submit", "return", "reopen"):
+            messages.error(request, UNKNOWN_ACTION)
+            return redirect(reverse("nominations:submission", args=[public_id]))
+        form = {"save": DossierForm, "submit": VersionedForm, "return": DossierReturnForm}.get(
+            action, DossierReopenForm
+        )(request.POST, request.FILES)
+        if action != "submit":
+            forms[action] = form
         try:
-            if action == "save":
-                require(request.user, "nominations.prepare_dossier", sub)
-                services.submission_update(
-                    sub,
-                    actor=request.user,
-                    version=version,
-                    chosen_ids=request.POST.getlist("chon") if request.POST.get("choosing") else None,
-                    number=request.POST.get("number", "").strip(),
-                    signed_on=posted_date(request.POST.get("signed_on", "")),
-                    signer_name=request.POST.get("signer_name", "").strip(),
-                    signer_position=request.POST.get("signer_position", "").strip(),
-                    excerpt=request.POST.get("excerpt", "").strip()[:300],
-                    **({"attachment": request.FILES["attachment"]} if "attachment" in request.FILES else {}),
-                )
-                messages.success(request, _("Đã lưu hồ sơ."))
-            elif action == "submit":
+            if action == "submit":
                 require(request.user, "nominations.sign_dossier", sub)
+                version = form.cleaned_data["version"] if form.is_valid() else None
                 services.submission_submit(sub, actor=request.user, version=version)
                 messages.success(request, _("Đã ký và gửi hồ sơ lên %(u)s.") % {"u": sub.to_unit.name})
+            elif action == "save":
+                require(request.user, "nominations.prepare_dossier", sub)
+                if form.is_valid():
+                    services.submission_update(
+                        sub,
+                        actor=request.user,
+                        version=form.cleaned_data["version"],
+                        chosen_ids=form.chosen_ids(),
+                        **form.changes(),
+                    )
+                    messages.success(request, _("Đã lưu hồ sơ."))
             elif action == "return":
                 require(request.user, "nominations.review_dossier", sub)
-                services.submission_return(
-                    sub, actor=request.user, reason=request.POST.get("reason", ""), version=version
-                )
-                messages.success(request, _("Đã trả lại hồ sơ."))
-            elif action == "reopen":
-                require(request.user, "nominations.review_dossier", sub)
-                until = posted_date(request.POST.get("until", ""))
-                if until is None:
-                    raise ValidationError(_("Ngày mở lại đến phải có dạng dd/mm/yyyy."))
-                services.submission_reopen(
-                    sub,
-                    actor=request.user,
-                    until=dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=LOCAL_TZ),
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, _("Đã mở lại hạn nộp cho %(u)s.") % {"u": sub.from_unit.name})
+                if form.is_valid():
+                    services.submission_return(
+                        sub,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        version=form.cleaned_data["version"],
+                    )
+                    messages.success(request, _("Đã trả lại hồ sơ."))
             else:
-                messages.error(request, UNKNOWN_ACTION)
+                require(request.user, "nominations.review_dossier", sub)
+                if form.is_valid():
+                    until = form.cleaned_data["until"]
+                    services.submission_reopen(
+                        sub,
+                        actor=request.user,
+                        until=dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=LOCAL_TZ),
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("Đã mở lại hạn nộp cho %(u)s.") % {"u": sub.from_unit.name})
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("nominations:submission", args=[public_id]))
+            if action == "submit":
+                error_messages(request, exc)
+                return redirect(reverse("nominations:submission", args=[public_id]))
+            form_errors(form, exc)
+        if action == "submit" or not form.errors:
+            return redirect(reverse("nominations:submission", args=[public_id]))
     items = list(
         sub.items.select_related("nomination__award_form", "nomination__unit", "nomination__level").order_by(
             "nomination__award_form__name", "nomination__subject", "rank", "pk"
@@ -614,6 +679,8 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
     if sub.state == Submission.State.DRAFT and perms["prepare"]:
         candidates, _votes = services.submission_candidates(sub.round, sub.from_unit)
     chosen = {i.nomination_id for i in items}
+    if forms["save"].is_bound:
+        chosen = {int(v) for v in forms["save"]["chon"].value() or [] if v.isdigit()}
     return render(
         request,
         "nominations/submission.html",
@@ -625,7 +692,11 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
             "locked": services.submission_locked(sub),
             "perms": perms,
             "editable": sub.state in (Submission.State.DRAFT, Submission.State.RETURNED),
+            "form": forms["save"],
+            "return_form": forms["return"],
+            "reopen_form": forms["reopen"],
         },
+        status=400 if any(f.errors for f in forms.values()) else 200,
     )
 
 
@@ -639,30 +710,31 @@ def decision_create(request: HttpRequest, public_id: str, code: str) -> HttpResp
     unit = selectors.unit_in_round(request.user, award_round, code)
     require(request.user, "nominations.manage_level", unit)
     forms = list(award_round.award_forms.select_related("authority_unit"))
-    form = next(
-        (f for f in forms if f.pk == _int(request.GET.get("hinh-thuc") or request.POST.get("award_form"))), None
-    )
-    errors = None
+    data = DecisionCreateForm(request.POST if request.method == "POST" else None)
+    chosen_form = _int(request.GET.get("hinh-thuc") or data["award_form"].value())
+    form = next((f for f in forms if f.pk == chosen_form), None)
     if request.method == "POST":
         try:
-            if form is None:
-                raise ValidationError(_("Hãy chọn hình thức khen thưởng."))
-            decision = services.decision_create(
-                award_round,
-                unit,
-                actor=request.user,
-                award_form=form,
-                number=request.POST.get("number", ""),
-                signed_on=posted_date(request.POST.get("signed_on", "")),
-                signer_name=request.POST.get("signer_name", ""),
-                signer_position=request.POST.get("signer_position", ""),
-                nomination_ids=[i for i in request.POST.getlist("chon") if i.isdigit()],
-            )
-            messages.success(request, _("Đã ghi quyết định. Tiếp theo: công khai kết quả để lấy ý kiến."))
-            return redirect(reverse("nominations:decision", args=[decision.public_id]))
+            if data.is_valid():
+                if form is None:
+                    raise ValidationError(_("Hãy chọn hình thức khen thưởng."))
+                decision = services.decision_create(
+                    award_round,
+                    unit,
+                    actor=request.user,
+                    award_form=form,
+                    number=data.cleaned_data["number"],
+                    signed_on=data.cleaned_data["signed_on"],
+                    signer_name=data.cleaned_data["signer_name"],
+                    signer_position=data.cleaned_data["signer_position"],
+                    nomination_ids=[i for i in data.cleaned_data["chon"] if i.isdigit()],
+                )
+                messages.success(request, _("Đã ghi quyết định. Tiếp theo: công khai kết quả để lấy ý kiến."))
+                return redirect(reverse("nominations:decision", args=[decision.public_id]))
         except ValidationError as exc:
-            errors = exc.messages
+            form_errors(data, exc)
     candidates = services.decision_candidates(award_round, unit, form) if form else []
+    ticked = set(data["chon"].value() or []) if data.is_bound else {str(n.pk) for n in candidates}
     return render(
         request,
         "nominations/decision_create.html",
@@ -671,11 +743,10 @@ def decision_create(request: HttpRequest, public_id: str, code: str) -> HttpResp
             "unit": unit,
             "forms": forms,
             "form": form,
-            "candidates": candidates,
-            "errors": errors,
-            "posted": request.POST,
+            "candidates": [(n, str(n.pk) in ticked) for n in candidates],
+            "data": data,
         },
-        status=400 if errors else 200,
+        status=400 if data.errors else 200,
     )
 
 
@@ -684,27 +755,35 @@ def decision_create(request: HttpRequest, public_id: str, code: str) -> HttpResp
 def decision(request: HttpRequest, public_id: str) -> HttpResponse:
     obj = selectors.decision_get_for_user(request.user, public_id)
     can_manage = request.user.has_perm("nominations.manage_level", obj.unit)
+    refused = None
     if request.method == "POST":
         require(request.user, "nominations.manage_level", obj.unit)
-        action = request.POST.get("action", "")
+        form = DecisionStepForm(request.POST)
+        data = form.cleaned_data if form.is_valid() else {"action": "", "version": None}
+        action = data["action"]
         try:
             if action == "post":
-                services.decision_post(obj, actor=request.user, version=posted_version(request))
+                services.decision_post(obj, actor=request.user, version=data["version"])
                 messages.success(request, _("Đã công khai kết quả; ý kiến được nhận đến hết thời hạn."))
             elif action == "finalise":
-                services.decision_finalise(obj, actor=request.user, version=posted_version(request))
+                services.decision_finalise(obj, actor=request.user, version=data["version"])
                 messages.success(request, _("Quyết định đã có hiệu lực; giấy chứng nhận đã được cấp số."))
             elif action == "resolve":
-                objection = Objection.objects.filter(decision=obj, pk=_int(request.POST.get("objection"), 0)).first()
+                objection = Objection.objects.filter(decision=obj, pk=data["objection"] or 0).first()
                 if objection is None:
                     raise Http404
-                services.objection_resolve(objection, actor=request.user, resolution=request.POST.get("resolution", ""))
+                services.objection_resolve(objection, actor=request.user, resolution=data["resolution"])
                 messages.success(request, _("Đã ghi kết quả xử lý ý kiến."))
             else:
                 messages.error(request, UNKNOWN_ACTION)
         except ValidationError as exc:
-            error_messages(request, exc)
-        return redirect(reverse("nominations:decision", args=[public_id]))
+            if action != "resolve":
+                error_messages(request, exc)
+            else:  # the resolution as typed comes back under its objection
+                form_errors(form, exc)
+                refused = form
+        if refused is None:
+            return redirect(reverse("nominations:decision", args=[public_id]))
     certificates = {c.nomination_id: c for c in obj.certificates.all()}
     rows = list(obj.nominations.select_related("unit").order_by("subject", "pk"))
     for n in rows:
@@ -718,7 +797,9 @@ def decision(request: HttpRequest, public_id: str) -> HttpResponse:
             "objections": list(obj.objections.select_related("nomination", "resolved_by")),
             "can_manage": can_manage,
             "window_open": obj.state == Decision.State.POSTED and timezone.now() < obj.objection_until,
+            "refused": refused,
         },
+        status=400 if refused else 200,
     )
 
 
@@ -732,21 +813,24 @@ def public(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if obj is None:
         raise Http404
-    errors, sent = None, False
+    form, sent = ObjectionForm(), False
     if request.method == "POST":
+        form = ObjectionForm(request.POST)
         if request.POST.get("website"):  # honeypot: a field people never see
             raise Http404
         try:
-            services.objection_create(
-                obj,
-                name=request.POST.get("name", ""),
-                contact=request.POST.get("contact", ""),
-                text=request.POST.get("text", ""),
-                nomination_id=_int(request.POST.get("nomination")),
-            )
-            sent = True
+            if form.is_valid():
+                data = form.cleaned_data
+                services.objection_create(
+                    obj,
+                    name=data["name"],
+                    contact=data["contact"],
+                    text=data["text"],
+                    nomination_id=data["nomination"],
+                )
+                sent = True
         except ValidationError as exc:
-            errors = exc.messages
+            form_errors(form, exc)
     return render(
         request,
         "nominations/public.html",
@@ -754,11 +838,10 @@ def public(request: HttpRequest, public_id: str) -> HttpResponse:
             "decision": obj,
             "rows": list(obj.nominations.order_by("subject", "pk")),
             "window_open": obj.state == Decision.State.POSTED and timezone.now() < obj.objection_until,
-            "errors": errors,
+            "form": form,
             "sent": sent,
-            "posted": request.POST if errors else {},
         },
-        status=400 if errors else 200,
+        status=400 if form.errors else 200,
     )
 
 

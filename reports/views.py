@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.selectors import campaign_get_for_user, campaign_visible_qs
+from units.http import error_messages, paginate, require
 from units.models import Unit, school_year_of, validate_school_year
 from units.selectors import scope_for
-from units.views import error_messages, paginate, require
 
 from . import services
 from .models import IssuedDocument, ReportJob

@@ -318,13 +318,13 @@ ROWS.update(
             who(404, **{**HEAD_A, "principal_a": 302}),
         ),
         "criteria:queue": Row(
-            lambda c, x: reverse("criteria:queue"), REVIEWERS, who(403, reviewer_p=302, officer_s=302)
+            lambda c, x: reverse("criteria:queue"), REVIEWERS, who(403, reviewer_p=400, officer_s=400)
         ),
         "criteria:summary": Row(lambda c, x: reverse("criteria:summary"), REVIEWERS, everyone(405)),
         "criteria:evidence_list": Row(
             lambda c, x: reverse("criteria:evidence_list", args=[c.school_a.code]),
             who(404, **SEES_A),
-            who(404, principal_a=200, teacher_a=200, reviewer_p=403, officer_s=403),
+            who(404, principal_a=400, teacher_a=400, reviewer_p=403, officer_s=403),
         ),
         "criteria:evidence_download": Row(
             lambda c, x: reverse("criteria:evidence_download", args=[_assessment(c)["item"].public_id]),
@@ -481,12 +481,12 @@ ROWS.update(
         "nominations:action": Row(
             _n_url("nominations:action", "nomination", "duyet"),
             everyone(405),
-            who(404, principal_a=403, teacher_a=403, reviewer_p=302, officer_s=403),
+            who(404, principal_a=403, teacher_a=403, reviewer_p=400, officer_s=403),
         ),
         "nominations:council": Row(
             _n_url("nominations:council", "meeting"),
             who(404, **SEES_A_ONLY),
-            who(404, principal_a=302, teacher_a=403, reviewer_p=403, officer_s=403),
+            who(404, principal_a=400, teacher_a=403, reviewer_p=403, officer_s=403),
         ),
         "nominations:submission": Row(
             _n_url("nominations:submission", "submission"),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,13 +23,57 @@ from .models import (
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
 
+# A date written in the right shape (dd/mm/yyyy or yyyy-mm-dd), whether or not the calendar has that day.
+DATE_SHAPE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}")
+
+
 class VNDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy. A wrong shape ("abc") and a day the calendar lacks (30/02) get different
+    messages; a date shown back in a form (bound or initial) is always dd/mm/yyyy."""
+
     widget = DATE_WIDGET
-    default_error_messages = {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025).")}
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 01/10/2025)."),
+        "nonexistent": _(
+            "Ngày không tồn tại: %(value)s. Hãy kiểm tra lại ngày và tháng (ví dụ tháng 2 chỉ có 28 hoặc 29 ngày)."
+        ),
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = value.strip() if isinstance(value, str) else ""
+            if DATE_SHAPE.fullmatch(text):
+                raise ValidationError(
+                    self.error_messages["nonexistent"], code="nonexistent", params={"value": text}
+                ) from None
+            raise
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        return value
+
+
+class ListField(forms.Field):
+    """The values of a field posted many times (ticked checkboxes, a multiple select), as a list of
+    strings; the service decides which of them are valid."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(v) for v in value or [] if str(v).strip()]
+
+
+class VersionedForm(forms.Form):
+    """A form drawn with the version of the object it edits (the stale-edit check)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class UnitSearchForm(forms.Form):
@@ -163,6 +210,13 @@ class BlockForm(forms.Form):
     def clean_member_codes(self) -> list[str]:
         raw = self.cleaned_data.get("member_codes", "")
         return [c for c in raw.replace(",", " ").split() if c]
+
+
+class MessageReadForm(forms.Form):
+    """Marks one message (`id`) read, or all of them; `open` follows its link."""
+
+    id = forms.CharField(required=False, max_length=40)
+    open = forms.CharField(required=False)
 
 
 class PreferenceForm(forms.ModelForm):

@@ -3,13 +3,10 @@ user's reach), check the rule (403), call a service, render."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +21,7 @@ from .forms import (
     AuditFilterForm,
     BlockForm,
     MembershipGrantForm,
+    MessageReadForm,
     PersonForm,
     PersonSearchForm,
     PreferenceForm,
@@ -31,54 +29,10 @@ from .forms import (
     UnitEditForm,
     UnitMoveForm,
     UnitSearchForm,
-    VNDateField,
 )
+from .http import PAGE_SIZE, form_data, paginate, require
 from .models import Message, NotificationPreference, Role, Unit, school_year_of
 from .rules import grantable_roles
-
-PAGE_SIZE = 50
-
-
-# The project's date field, held to the one format the pages print (dd/mm/yyyy).
-DATE_FIELD = VNDateField(required=False, input_formats=["%d/%m/%Y"])
-
-
-def posted_date(value: str) -> dt.date | None:
-    """A dd/mm/yyyy date typed in a plain form field, or None when empty or not a date."""
-    try:
-        return DATE_FIELD.clean(value)
-    except ValidationError:
-        return None
-
-
-def posted_version(request: HttpRequest) -> int | None:
-    """The version a form was rendered with (its stale check), None when the form carried none."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
-def form_data(request: HttpRequest):
-    """The form data of a POST, even an empty one (an unticked checkbox posts nothing), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-
-
-def paginate(request: HttpRequest, qs, size: int = PAGE_SIZE):
-    """The page of `qs` asked for in ?page= (the last one if past the end), PAGE_SIZE rows each."""
-    return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def error_messages(request, exc: ValidationError) -> None:
-    """Shows each message of a service's ValidationError on the next page."""
-    for msg in exc.messages:
-        messages.error(request, msg)
-
 
 # --- Dashboard and profile --------------------------------------------------------------------------
 
@@ -537,10 +491,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def message_read(request: HttpRequest) -> HttpResponse:
     """Marks one message (`id`) or all of the user's messages read; only the user's own ever change."""
-    public_id = request.POST.get("id")
+    form = MessageReadForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"id": "", "open": ""}
+    public_id = data["id"]
     count = notify.messages_mark_read(request.user, [public_id] if public_id else None)
     target = Message.objects.filter(recipient=request.user, public_id=public_id).first() if public_id else None
-    if target and target.url and request.POST.get("open"):
+    if target and target.url and data["open"]:
         return redirect(target.url)
     if not public_id:
         messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})

@@ -55,7 +55,9 @@ def _council(client, award_round, unit, votes: dict[Nomination, int], total=9):
 
 
 def _messages(response) -> str:
-    return " ".join(str(m) for m in response.wsgi_request._messages)
+    """The flash messages of a response, and the page itself when a refused form was drawn again on it."""
+    page = response.content.decode() if response.status_code == 400 else ""
+    return " ".join([*(str(m) for m in response.wsgi_request._messages), page])
 
 
 def test_seed_000_flow_school_to_phong_to_so(cast):
