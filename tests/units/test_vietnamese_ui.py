@@ -248,3 +248,22 @@ def test_account_pages_have_no_english(cast, login, signed_in):
         found = english_in(visible_text(r.text))
         assert not found, (url, final, found)
     assert len(seen) >= (8 if signed_in else 5), seen
+
+
+@pytest.mark.firsthour
+def test_units_the_user_cannot_open_are_not_links(cast, login):
+    """The Phòng's council secretary reaches the Phòng, not its schools: the schools listed under it were
+    links answering 404 (a console error on every click in the crawl)."""
+    from tests.factories import UserFactory, grant
+    from units.models import Role
+
+    secretary = UserFactory(username="secretary_p")
+    grant(secretary, cast.phong_p, Role.SECRETARY)
+    client = login(secretary)
+    school_link = f'href="/don-vi/{cast.school_a.code}/"'
+    for url in (f"/don-vi/{cast.phong_p.code}/", f"/don-vi/{cast.phong_p.code}/truc-thuoc/"):
+        page = client.get(url).text
+        assert cast.school_a.name in page and school_link not in page, url
+    assert client.get(f"/don-vi/{cast.school_a.code}/").status_code == 404
+    # The Phòng reviewer reaches the schools and keeps the links.
+    assert school_link in login(cast.reviewer_p).get(f"/don-vi/{cast.phong_p.code}/").text
