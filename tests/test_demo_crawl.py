@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +37,7 @@ SKIP_PREFIXES = ("/tai-khoan/logout/", "/quan-tri/", "/static/", "/media/")
 
 @pytest.fixture
 def demo(chromium):
+    shutil.rmtree(SHOTS, ignore_errors=True)  # this run's screenshots only
     SHOTS.mkdir(parents=True, exist_ok=True)
     call_command("seed_demo", stdout=io.StringIO())
     return chromium
