@@ -12,6 +12,8 @@ from units.models import Person, UnitKind
 from .models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Deadline, Phase, Target, Task
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+# The parts' position fields have no verbose name on the models; without a label the form says "Order".
+ORDER_LABEL = {"order": _("Thứ tự")}
 
 
 class CampaignFilterForm(forms.Form):
@@ -94,6 +96,7 @@ class PhaseForm(forms.ModelForm):
             "description",
         ]
         widgets = {"description": TEXTAREA}
+        labels = ORDER_LABEL
 
 
 class DeadlineForm(forms.ModelForm):
@@ -160,6 +163,7 @@ class TargetForm(forms.ModelForm):
             "note",
         ]
         widgets = {"note": TEXTAREA}
+        labels = ORDER_LABEL
 
     def clean_goals(self) -> list[tuple[str, UnitKind | None, Decimal]]:
         goals = []
@@ -190,6 +194,7 @@ class ContentItemForm(forms.ModelForm):
         model = ContentItem
         fields = ["code", "order", "text"]
         widgets = {"text": TEXTAREA}
+        labels = ORDER_LABEL
 
 
 class CriterionForm(forms.ModelForm):
@@ -197,6 +202,7 @@ class CriterionForm(forms.ModelForm):
         model = CampaignCriterion
         fields = ["subject", "category", "order", "text", "check_code"]
         widgets = {"text": TEXTAREA}
+        labels = ORDER_LABEL
 
 
 class AwardPlanForm(forms.ModelForm):
@@ -234,6 +240,7 @@ class TaskForm(forms.ModelForm):
             "due_text",
         ]
         widgets = {"description": TEXTAREA}
+        labels = ORDER_LABEL
 
 
 PART_FORMS = {

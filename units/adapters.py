@@ -1,4 +1,22 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's e-mails call `current_site`: the portal's name and address, not the request's host."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def current(cls) -> PortalSite:
+        return cls(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,6 +24,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {**context, "current_site": PortalSite.current()})
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
 
 
 def axes_username(request, credentials=None) -> str | None:

@@ -10,7 +10,7 @@ def portal(request):
     user = getattr(request, "user", None)
     return {
         "scope": (lambda: scope_for(user)) if user is not None else None,
-        "SITE_NAME": "Cổng thi đua ngành Giáo dục",
+        "SITE_NAME": settings.SITE_NAME,
         "DEBUG": settings.DEBUG,
         # Lazy: counted only when the header renders the bell (one small indexed query).
         "unread_messages": SimpleLazyObject(lambda: unread_count(user)) if user is not None else 0,

@@ -106,6 +106,10 @@ class Scope:
     def reaches(self, unit: Unit) -> bool:
         return bool(self.roles_at(unit))
 
+    def reachable_pks(self, units) -> set[int]:
+        """The ids of those `units` this scope may open (to render the others without a link)."""
+        return {u.pk for u in units if self.reaches(u)}
+
     def roles_at_ancestor_only(self, unit: Unit) -> frozenset[str]:
         """Subtree roles held strictly above `unit` (the reviewer's view of a child)."""
         return frozenset(

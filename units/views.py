@@ -101,7 +101,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     children = paginate(request, selectors.unit_children(unit), size=100)
-    return render(request, "units/unit_list.html#children", {"unit": unit, "children": children})
+    # Only units the user may open are links (a council secretary sees the Phòng, not its schools).
+    reachable = selectors.scope_for(request.user).reachable_pks(children)
+    return render(
+        request, "units/unit_list.html#children", {"unit": unit, "children": children, "reachable": reachable}
+    )
 
 
 @login_required
@@ -117,6 +121,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "ancestors": [(a, scope.reaches(a)) for a in selectors.unit_ancestors(unit)],
             "children": children,
+            "reachable": scope.reachable_pks(children),
             "counts": selectors.unit_subtree_counts(unit),
             "history": selectors.unit_history(unit),
             "blocks": selectors.unit_blocks(unit),

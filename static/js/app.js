@@ -19,3 +19,10 @@ document.addEventListener("submit", (event) => {
   form.querySelectorAll("button[type=submit], input[type=submit]").forEach((b) => { b.setAttribute("aria-busy", "true"); });
   setTimeout(() => { form.dataset.submitted = ""; }, 8000);
 });
+// Filters that apply on change (data-autosubmit): the CSP forbids inline handlers such as onchange=.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) {
+    if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+  }
+});
