@@ -11,7 +11,7 @@ from django.http import Http404
 from units.models import Unit
 from units.selectors import ancestor_paths, scope_for
 
-from .models import (
+from ..models import (
     AwardRecord,
     AwardRound,
     CouncilMeeting,
@@ -22,6 +22,17 @@ from .models import (
     Subject,
     Submission,
 )
+from .dossiers import (  # noqa: F401 (re-exported: the reads of dossiers, councils and decisions)
+    checklist,
+    council_agenda,
+    decision_candidates,
+    obligation_of,
+    passed_votes,
+    report_problems,
+    submission_candidates,
+    submission_locked,
+)
+from .quotas import approval_quotas, block_of, forwarded_by, own_forwarded, quota_used  # noqa: F401
 
 State = Nomination.State
 
