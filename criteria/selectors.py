@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from campaigns.models import Deadline, Obligation
 from units.models import BlockMembership, Membership, Role, Unit, User
 from units.selectors import scope_for, users_with_roles
 
@@ -293,3 +297,56 @@ def unit_dx_level(unit: Unit, school_year: str) -> tuple[int, int] | None:
         .first()
     )
     return tuple(row) if row else None
+
+
+# --- Deadlines and completeness of an assessment ------------------------------------------------------
+
+
+def obligations_for(assessment: Assessment) -> dict[str, Obligation]:
+    """The campaign obligations that set this assessment's deadlines, by deadline kind."""
+    end_year = assessment.school_year.split("-")[1]
+    rows = (
+        Obligation.objects.filter(
+            unit=assessment.unit,
+            period__in=[assessment.school_year, end_year],
+            deadline__kind__in=[Deadline.Kind.SELF_ASSESSMENT, Deadline.Kind.SELF_ASSESSMENT_APPROVAL],
+        )
+        .select_related("deadline")
+        .order_by("due_at")
+    )
+    found: dict[str, Obligation] = {}
+    for ob in rows:
+        found.setdefault(ob.deadline.kind, ob)
+    return found
+
+
+def is_locked(assessment: Assessment, now: dt.datetime | None = None, obligations=None) -> bool:
+    """Past the submission deadline of a deadline that locks, not submitted, and not reopened."""
+    now = now or timezone.now()
+    ob = (obligations if obligations is not None else obligations_for(assessment)).get(Deadline.Kind.SELF_ASSESSMENT)
+    if ob is None or not ob.deadline.locks or now < ob.due_at:
+        return False
+    return not (ob.reopened_until and now < ob.reopened_until)
+
+
+def completeness_problems(assessment: Assessment) -> list[str]:
+    """What must be filled before the head can approve: every indicator answered, required evidence."""
+    indicators = Indicator.objects.filter(criterion__group__indicator_set=assessment.indicator_set_id).exclude(
+        kind=Indicator.Kind.CHILDREN
+    )
+    answers = {
+        a.indicator_id: a for a in Answer.objects.filter(entry__assessment=assessment).prefetch_related("evidence")
+    }
+    unanswered, no_evidence = [], []
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        if not scoring.is_answered(indicator, answer):
+            unanswered.append(indicator.code)
+        elif indicator.evidence_required and not answer.evidence.all():
+            no_evidence.append(indicator.code)
+    problems = []
+    if unanswered:
+        problems.append(_("Chưa nhập chỉ số: %(codes)s.") % {"codes": ", ".join(unanswered)})
+    if no_evidence:
+        problems.append(_("Chưa có minh chứng cho chỉ số: %(codes)s.") % {"codes": ", ".join(no_evidence)})
+    return problems

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -37,6 +38,8 @@ class Machine:
     history_fk: str = ""
     # Fields whose value becomes the audit entry's note when a step writes them.
     note_fields: tuple[str, ...] = field(default=("reason", "return_reason"))
+    # A timestamp field set to the moment of every write through the funnel ("" for none).
+    stamp: str = ""
 
     def allows(self, source: str, target: str) -> bool:
         return target in self.moves.get(source, frozenset())
@@ -70,10 +73,13 @@ def _lock(model: type[models.Model], pk) -> models.Model:
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
-def _write(model, obj, locked, fields: dict) -> None:
+def _write(machine: Machine, obj, locked, fields: dict) -> None:
     """One UPDATE of `fields` and the bumped version on the locked row; `obj` then holds the row as stored
     (the locked values, then the new ones) without reading it again."""
+    model = machine.model
     fields = {**fields, "version": locked.version + 1}
+    if machine.stamp:
+        fields.setdefault(machine.stamp, timezone.now())
     model.objects.filter(pk=obj.pk).update(**fields)
     for f in model._meta.concrete_fields:
         if f.is_relation and getattr(obj, f.attname) != getattr(locked, f.attname) and f.is_cached(obj):
@@ -91,7 +97,7 @@ def update_audited(machine: Machine, obj, *, note: str = "", **fields):
     with transaction.atomic(savepoint=False):
         locked = _lock(machine.model, obj.pk)
         before = audit.values(locked, [f for f in machine.audited if f in fields])
-        _write(machine.model, obj, locked, fields)
+        _write(machine, obj, locked, fields)
         if before:
             note = note or next((fields[f] for f in machine.note_fields if fields.get(f)), "")
             audit.record_change(machine.audit_action, obj, before, unit=audit.unit_of(obj), note=note)
@@ -108,7 +114,7 @@ def transition(machine: Machine, obj, target: str, *, refusal: str = "", history
         if not machine.allows(locked.state, target):
             raise ValidationError(refusal or machine.refusal(locked.state, target))
         before = audit.values(locked, machine.audited)
-        _write(machine.model, obj, locked, {**fields, "state": target})
+        _write(machine, obj, locked, {**fields, "state": target})
         if history is not None and machine.history_model is not None:
             machine.history_model.objects.create(**{machine.history_fk: obj}, **history)
         note = next((fields[f] for f in machine.note_fields if fields.get(f)), "")
@@ -143,6 +149,8 @@ def transition_many(
             audit.record_change(
                 machine.audit_action, obj, audit.values(obj, after), unit=audit.unit_of(obj), note=note, after=after
             )
+        if machine.stamp:
+            fields.setdefault(machine.stamp, timezone.now())
         machine.model.objects.filter(pk__in=pks).update(state=target, version=F("version") + 1, **fields)
         for obj in objs:
             obj.state, obj.version = target, obj.version + 1
