@@ -15,6 +15,7 @@ watched fields it changes (the old `_bump`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,12 @@ def moves_table(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, frozens
     return {source: frozenset(targets) for source, targets in pairs}
 
 
+def _atomic():
+    """The caller's transaction when there is one (a refusal then leaves it usable, as a plain check
+    would), else a new one: the row lock needs a transaction."""
+    return nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+
+
 def _lock(model: type[models.Model], pk) -> models.Model:
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
 
@@ -94,7 +101,7 @@ def update_audited(machine: Machine, obj, *, note: str = "", **fields):
     fields that changed. No move is checked: use `transition` for a change of state."""
     if "state" in fields and machine.moves:
         raise ValueError("A change of state goes through transition(), which checks the move.")
-    with transaction.atomic(savepoint=False):
+    with _atomic():
         locked = _lock(machine.model, obj.pk)
         before = audit.values(locked, [f for f in machine.audited if f in fields])
         _write(machine, obj, locked, fields)
@@ -109,7 +116,7 @@ def transition(machine: Machine, obj, target: str, *, refusal: str = "", history
     generic message naming both states), writes the state, `fields` and the bumped version, then the history
     event (`history` holds its fields; machines without a history table keep the audit entry only) and
     the audit entry. The check is made on the locked row, so a move raced by another one is refused."""
-    with transaction.atomic(savepoint=False):
+    with _atomic():
         locked = _lock(machine.model, obj.pk)
         if not machine.allows(locked.state, target):
             raise ValidationError(refusal or machine.refusal(locked.state, target))
@@ -131,7 +138,7 @@ def transition_many(
     objs = list(objs)
     if not objs:
         return objs
-    with transaction.atomic(savepoint=False):
+    with _atomic():
         pks = [o.pk for o in objs]
         rows = dict(
             machine.model.objects.select_for_update(of=("self",))
