@@ -355,3 +355,7 @@ RESPONSE_004 = {
         },
     ],
 }
+
+# What the portal reads from a plan's targets, by (plan key, the plan's own target code): the stable code
+# of what the target measures (Target.measure), never matched from its wording.
+TARGET_MEASURES = {("000", "b3"): "cashless", ("3376", "4"): "cashless"}

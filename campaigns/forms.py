@@ -153,6 +153,7 @@ class TargetForm(forms.ModelForm):
         model = Target
         fields = [
             "code",
+            "measure",
             "order",
             "name",
             "kind",

@@ -393,16 +393,29 @@ class Obligation(models.Model):
 
 
 class Target(NFCModel):
-    """A chỉ tiêu: what is measured and how (percentage, count, yes/no)."""
+    """A chỉ tiêu: what is measured and how (percentage, count, yes/no). `code` is the plan's own numbering
+    ("b3", "4"); `measure` is the stable code of what a target measures when the portal reads it (the
+    cashless-payment check of the award eligibility), so no rule depends on how a plan words it."""
 
     class Kind(models.TextChoices):
         PERCENT = "percent", _("Tỷ lệ % (tử số/mẫu số)")
         COUNT = "count", _("Số lượng")
         BOOLEAN = "boolean", _("Có/Không")
 
+    class Measure(models.TextChoices):
+        CASHLESS = "cashless", _("Thanh toán không dùng tiền mặt")
+
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(_("mã"), max_length=20, blank=True)
+    measure = models.CharField(
+        _("đo lường (mã cố định)"),
+        max_length=20,
+        choices=Measure.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("Chọn khi chỉ tiêu được cổng dùng để kiểm tra điều kiện khen thưởng."),
+    )
     order = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(_("chỉ tiêu"), max_length=400)
     kind = models.CharField(_("kiểu"), max_length=10, choices=Kind.choices, default=Kind.PERCENT)

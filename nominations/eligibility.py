@@ -3,8 +3,8 @@
 A campaign criterion names its check in `check_code` (set by the plan's author or the seed):
 - ``dx_level_2_both``: the unit (the collective, or the person's unit) has a recognised self-assessment for
   the round's school year at level 2 or higher on both groups (criteria app);
-- ``cashless_100``: the unit reported 100% cashless payments for the period (a campaign target whose name
-  says "không dùng tiền mặt");
+- ``cashless_100``: the unit reported 100% cashless payments for the period (the campaign's target whose
+  `measure` is ``cashless``);
 - ``on_time``: every obligation of the unit due in the school year was met on time (campaigns app).
 Every award form with `repeat_years` adds the repeat check against the award ledger.
 
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import CampaignCriterion, Obligation, Target, TargetReport
 from criteria.selectors import unit_dx_level
-from units.models import fold
 
 from .models import AwardRecord, Nomination, Subject
 
@@ -60,7 +59,7 @@ def check_dx_level(nomination: Nomination, unit) -> dict:
 def check_cashless(nomination: Nomination, unit) -> dict:
     campaign = nomination.round.campaign
     campaign_ids = [campaign.pk] + ([campaign.answers_id] if campaign.answers_id else [])
-    targets = [t for t in Target.objects.filter(campaign_id__in=campaign_ids) if "khong dung tien mat" in fold(t.name)]
+    targets = list(Target.objects.filter(campaign_id__in=campaign_ids, measure=Target.Measure.CASHLESS))
     if not targets:
         return {"ok": None, "detail": _("Kế hoạch không có chỉ tiêu thanh toán không dùng tiền mặt.")}
     periods = {nomination.round.period, nomination.round.school_year, nomination.round.school_year[5:]}

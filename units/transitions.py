@@ -140,16 +140,18 @@ def transition_many(
         return objs
     with _atomic():
         pks = [o.pk for o in objs]
-        rows = dict(
-            machine.model.objects.select_for_update(of=("self",))
+        rows = {
+            pk: (state, version)
+            for pk, state, version in machine.model.objects.select_for_update(of=("self",))
             .filter(pk__in=pks)
             .order_by("pk")
-            .values_list("pk", "state")
-        )
+            .values_list("pk", "state", "version")
+        }
         for obj in objs:
-            if not machine.allows(rows[obj.pk], target):
-                raise ValidationError(refusal or machine.refusal(rows[obj.pk], target))
-            obj.state = rows[obj.pk]
+            source = rows[obj.pk][0]
+            if not machine.allows(source, target):
+                raise ValidationError(refusal or machine.refusal(source, target))
+            obj.state, obj.version = rows[obj.pk]
         after = {"state": target, **{k: v for k, v in fields.items() if k in machine.audited}}
         after = {k: audit.plain(v) for k, v in after.items()}
         for obj in objs:

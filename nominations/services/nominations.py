@@ -55,6 +55,28 @@ def _report_prefill(nomination: Nomination) -> dict:
     return report
 
 
+def _nominee(unit: Unit, award_form: AwardForm, subject: str, person: Person | None, nominee_unit: Unit | None):
+    """The nominee a unit may propose for the form: a collective of its own subtree (itself by default) or a
+    person working in it; returns (person, collective, name, position, category)."""
+    if subject == Subject.COLLECTIVE:
+        if not award_form.for_collectives:
+            raise ValidationError(_("Hình thức này không dành cho tập thể."))
+        nominee_unit = nominee_unit or unit
+        if not nominee_unit.path.startswith(unit.path):
+            raise ValidationError(_("Chỉ đề nghị tập thể thuộc đơn vị mình."))
+        return None, nominee_unit, nominee_unit.name, "", ""
+    if subject == Subject.INDIVIDUAL:
+        if not award_form.for_individuals:
+            raise ValidationError(_("Hình thức này không dành cho cá nhân."))
+        if person is None:
+            raise ValidationError(_("Hãy chọn cá nhân được đề nghị."))
+        if not person.unit.path.startswith(unit.path):
+            raise ValidationError(_("Chỉ đề nghị cán bộ đang công tác tại đơn vị mình."))
+        position = ", ".join(p for p in (person.position, person.unit.name) if p)
+        return person, None, person.full_name, position, person.category
+    raise ValidationError(_("Đối tượng không hợp lệ."))
+
+
 def nomination_create(
     award_round: AwardRound,
     unit: Unit,
@@ -77,27 +99,7 @@ def nomination_create(
         raise ValidationError(_("Hình thức “%(f)s” không thuộc đợt này.") % {"f": award_form.name})
     if not unit.path.startswith(award_round.organiser.path):
         raise ValidationError(_("Đơn vị không thuộc phạm vi của đợt xét khen thưởng."))
-    if subject == Subject.COLLECTIVE:
-        if not award_form.for_collectives:
-            raise ValidationError(_("Hình thức này không dành cho tập thể."))
-        nominee_unit = nominee_unit or unit
-        if not nominee_unit.path.startswith(unit.path):
-            raise ValidationError(_("Chỉ đề nghị tập thể thuộc đơn vị mình."))
-        person = None
-        name, position, category = nominee_unit.name, "", ""
-    elif subject == Subject.INDIVIDUAL:
-        if not award_form.for_individuals:
-            raise ValidationError(_("Hình thức này không dành cho cá nhân."))
-        if person is None:
-            raise ValidationError(_("Hãy chọn cá nhân được đề nghị."))
-        if not person.unit.path.startswith(unit.path):
-            raise ValidationError(_("Chỉ đề nghị cán bộ đang công tác tại đơn vị mình."))
-        nominee_unit = None
-        name = person.full_name
-        position = ", ".join(p for p in (person.position, person.unit.name) if p)
-        category = person.category
-    else:
-        raise ValidationError(_("Đối tượng không hợp lệ."))
+    person, nominee_unit, name, position, category = _nominee(unit, award_form, subject, person, nominee_unit)
     if proposed_by is not None and not (proposed_by.parent_id == unit.pk and proposed_by.is_internal):
         raise ValidationError(_("Tổ đề xuất phải là tổ, bộ phận của đơn vị."))
     duplicate = Nomination.objects.filter(round=award_round, award_form=award_form).exclude(

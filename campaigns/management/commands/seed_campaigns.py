@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.deadlines import LOCAL_TZ
-from campaigns.demo_data import CAMPAIGNS, RESPONSE_004
+from campaigns.demo_data import CAMPAIGNS, RESPONSE_004, TARGET_MEASURES
 from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Obligation, Task
 from units.models import Unit, UnitKind
 
@@ -96,6 +96,7 @@ class Command(BaseCommand):
             services.target_save(
                 campaign,
                 code=code,
+                measure=TARGET_MEASURES.get((spec["key"], code), ""),
                 order=order,
                 name=name,
                 kind=kind,
