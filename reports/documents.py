@@ -56,7 +56,7 @@ def _render(template: str, context: dict) -> bytes:
 def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
     """A submission's dossier: tờ trình, biên bản of the council, danh sách trích ngang, and a báo cáo thành
     tích per nominee of the unit."""
-    from nominations import services as nomination_services
+    from nominations import selectors as nomination_selectors
     from nominations.models import CouncilVote, Submission
 
     sub = Submission.objects.select_related("round__campaign", "from_unit__parent__kind", "to_unit").get(
@@ -68,7 +68,7 @@ def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         ).order_by("nomination__award_form__name", "nomination__subject", "rank", "pk")
     )
     nominations = [i.nomination for i in items]
-    votes = nomination_services.passed_votes(sub.round, sub.from_unit, [n.pk for n in nominations])
+    votes = nomination_selectors.passed_votes(sub.round, sub.from_unit, [n.pk for n in nominations])
     meeting = next(iter(votes.values())).meeting if votes else None
     meeting_votes = (
         list(

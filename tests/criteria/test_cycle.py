@@ -255,11 +255,11 @@ def test_deadline_locks_after_due_and_the_reviewer_reopens_with_a_reason(cast, h
     )
     campaign_services.campaign_publish(campaign, now=dt.datetime(2025, 8, 2, 9, tzinfo=LOCAL_TZ))
     assessment = services.assessment_start(cast.school_a, YEAR, actor=cast.principal_a)
-    obligations = services.obligations_for(assessment)
+    obligations = selectors.obligations_for(assessment)
     assert "self_assessment" in obligations
     after = dt.datetime(2026, 6, 20, 0, 0, tzinfo=LOCAL_TZ)  # "trước 20/6": due by the end of 19/06
     before = after - dt.timedelta(seconds=1)
-    assert not services.is_locked(assessment, before) and services.is_locked(assessment, after)
+    assert not selectors.is_locked(assessment, before) and selectors.is_locked(assessment, after)
     e13 = entry_of(assessment, "1.3")
     with pytest.raises(Exception, match="quá hạn"):
         services.entry_save(e13, actor=cast.principal_a, values={}, evidence={}, version=e13.version, now=after)
@@ -273,5 +273,5 @@ def test_deadline_locks_after_due_and_the_reviewer_reopens_with_a_reason(cast, h
     ob.save(update_fields=["due_at"])
     r = reviewer.post(url, {"action": "reopen", "until": "01/01/2099", "reason": "Đơn vị mất điện"}, follow=True)
     assert "Đã mở lại" in r.text
-    assert not services.is_locked(assessment)
+    assert not selectors.is_locked(assessment)
     assert assessment.events.filter(action="reopened", reason__contains="Đơn vị mất điện").exists()
