@@ -180,7 +180,7 @@ class Command(BaseCommand):
         services.assessment_approve(
             assessment, actor=head, number=f"{30 + len(tag)}/QĐ-{tag}", date=day, now=self._at(day, 14)
         )
-        return services.assessment_submit(assessment, actor=head, now=self._at(day + dt.timedelta(days=1)))
+        return services.assessment_submit(assessment, actor=head, now=self._at(day, 16))
 
     # --- the two school years ---------------------------------------------------------------------------
 

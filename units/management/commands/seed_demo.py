@@ -8,6 +8,7 @@ import time
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from django.utils import timezone
@@ -162,6 +163,8 @@ class Command(BaseCommand):
 
     def _logins(self) -> list[tuple[DemoLogin, str]]:
         rows = []
+        # One hash for every demo account: hashing is deliberately slow, and they share the password.
+        hashed = make_password(DEMO_PASSWORD)
         for login in LOGINS:
             unit = Unit.objects.get(code=login.unit_code)
             user = User.objects.filter(username=login.username).first()
@@ -181,7 +184,7 @@ class Command(BaseCommand):
                     last_name=last,
                     email=f"{login.username}@demo.thidua.vn",
                 )
-                user.set_password(DEMO_PASSWORD)
+                user.password = hashed
                 user.is_superuser = user.is_staff = login.role == "admin"
                 user.save()
                 if person is None:
