@@ -19,6 +19,8 @@ def upcoming_deadlines(request) -> dict | None:
         return None
     now = timezone.now()
     work = selectors.own_work(roles.own_units, now=now)
+    if not (work["overdue"] or work["upcoming"]) and roles.reviewing_units:
+        return None  # a reviewer's work is below: "Hạn sắp tới của đơn vị trực thuộc" says what comes
     return {"template": "campaigns/panel_deadlines.html", **work}
 
 
