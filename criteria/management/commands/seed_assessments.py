@@ -202,6 +202,8 @@ class Command(BaseCommand):
             number=f"{90 + len(unit.parent.code)}/QĐ-{unit.parent.code.replace('-', '')}",
             date=dt.date(start, 6, 28),
             now=self._at(dt.date(start, 6, 28)),
+            # The shipped sets are provisional (placeholder indicators): the demo's reviewer recognises knowingly.
+            provisional_confirmed=True,
         )
         services.assessment_publish(assessment, actor=head, now=self._at(dt.date(start, 7, 2)))
         return 1
