@@ -356,6 +356,196 @@ RESPONSE_004 = {
     ],
 }
 
+
+# --- The current cycle: plans whose period covers the day the demo runs -------------------------------
+# The seed plans above keep their real dates and history. Each province also runs a plan of the current
+# school year that carries the seed plans' yearly pattern (the same kinds of deadlines, award forms and
+# quotas), with the dates placed around the day `seed_demo` runs: some deadlines passed (one of them
+# locked), the next ones due within weeks. Offsets are days from that day.
+
+# Which deadline is missing for which login's unit, so every home page has an overdue item to act on.
+OVERDUE_FOR = {"target_report": ["CG-THCS-PL", "DN-THPT-NTMK", "BP-THPT-LN"]}
+
+
+def _yearly(day: dt.date) -> dict:
+    """A yearly deadline that falls on `day` (29/02 moves to 28/02: the date must exist every year)."""
+    if (day.month, day.day) == (2, 29):
+        day = day - dt.timedelta(days=1)
+    return {"recurrence": "yearly", "day": day.day, "month": day.month, "basis": "school_year"}
+
+
+def current_plans(today: dt.date) -> list[dict]:
+    """The specs of the current plans, dated from `today` (same shape as CAMPAIGNS)."""
+    from units.models import school_year_of
+
+    year = school_year_of(today)
+    start, end = today - dt.timedelta(days=100), today + dt.timedelta(days=263)
+    issued = start
+    serial = issued.toordinal() % 97  # same day, same number: a re-run finds the plan again
+
+    def at(offset: int) -> dt.date:
+        return today + dt.timedelta(days=offset)
+
+    def deadline(title: str, kind: str, offset: int, **extra) -> dict:
+        return {"title": title, "kind": kind, **_yearly(at(offset)), **extra}
+
+    def common(key, issuer, number, title, signer, basis, kinds, phases_name) -> dict:
+        return {
+            "key": key,
+            "issuer": issuer,
+            "number": number,
+            "issued_on": issued,
+            "title": title,
+            "signer_position": signer,
+            "legal_basis": basis,
+            "purpose": "Cụ thể hóa phong trào thi đua chuyển đổi số trong năm học; biểu dương kịp thời tập thể, cá "
+            "nhân tiêu biểu.",
+            "requirements": "Bình xét công khai, dân chủ, đúng đối tượng; hồ sơ gửi qua Cổng thi đua đúng hạn.",
+            "participants_note": "Các đơn vị trực thuộc; cán bộ quản lý, giáo viên, nhân viên.",
+            "participant_kinds": kinds,
+            "individual_categories": ["manager", "teacher", "it_officer", "staff"],
+            "start_date": start,
+            "end_date": end,
+            "phases": [(phases_name, start, end, "", None, None)],
+            "content": [
+                "Đẩy mạnh ứng dụng công nghệ số trong dạy học và quản trị nhà trường.",
+                "Hoàn thành tự đánh giá mức độ chuyển đổi số theo bộ chỉ số của Bộ GD&ĐT.",
+            ],
+            "tasks": [],
+        }
+
+    cg = common(
+        "cur-CG",
+        "PGD-CG",
+        f"{140 + serial}/KH-PGDĐT",
+        f"Kế hoạch thực hiện phong trào thi đua “Chuyển đổi số” năm học {year} của ngành Giáo dục huyện Cần Giuộc",
+        "Trưởng phòng",
+        "Căn cứ Kế hoạch số 215/KH-PGDĐT của Phòng GD&ĐT huyện Cần Giuộc phát động phong trào thi đua “Chuyển đổi "
+        "số” giai đoạn 2023 – 2025 và định hướng giai đoạn tiếp theo.",
+        ["mam-non", "mau-giao", "tieu-hoc", "thcs", "th-thcs"],
+        f"Năm học {year}",
+    )
+    cg["include_issuer"] = False
+    cg["criteria"] = [c for c in CAMPAIGNS[1]["criteria"]]
+    cg["awards"] = [dict(a) for a in CAMPAIGNS[1]["awards"]]
+    cg["deadlines"] = [
+        deadline("Báo cáo số liệu chỉ tiêu chuyển đổi số học kỳ I", "target_report", -9),
+        deadline("Thủ trưởng phê duyệt kết quả tự đánh giá mức độ chuyển đổi số", "sa_approval", 10),
+        deadline("Gửi kết quả tự đánh giá mức độ chuyển đổi số về Phòng GD&ĐT", "self_assessment", 18, locks=True),
+        deadline("Hồ sơ đề nghị khen thưởng gửi về Phòng GD&ĐT", "nomination", 25, locks=True),
+        deadline("Hội đồng TĐKT Phòng xét chọn 02 tập thể, 02 cá nhân trình Sở", "council", 32, audience="issuer"),
+    ]
+    cg["targets"] = [
+        ("a1", "Nhà giáo đủ điều kiện tham gia dạy học trực tuyến", "percent", [(year, None, 100)]),
+        ("a2", "Học sinh đủ điều kiện tham gia học trực tuyến", "percent", [(year, None, 60)]),
+        ("b3", "Thực hiện thanh toán không dùng tiền mặt", "boolean", [(year, None, 1)]),
+    ]
+
+    bp = common(
+        "cur-BP",
+        "SO-BP",
+        f"{2900 + serial}/KH-SGDĐT",
+        f"Kế hoạch tổ chức phong trào thi đua “Chuyển đổi số trong ngành Giáo dục và Đào tạo” năm học {year}",
+        "Giám đốc",
+        "Căn cứ Kế hoạch số 2076/KH-SGDĐT ngày 29/7/2022 của Sở GD&ĐT Bình Phước.",
+        ["phong-chuc-nang-so", "phong-gddt", "thpt", "thcs-thpt", "gdtx"],
+        f"Năm học {year}",
+    )
+    bp["criteria"] = [c for c in CAMPAIGNS[0]["criteria"]]
+    bp["awards"] = [dict(a) for a in CAMPAIGNS[0]["awards"] if a["round"] == "yearly"]
+    bp["deadlines"] = [
+        # Locked and already past: the dossiers that came in before it are in the Sở's queue.
+        deadline("Hồ sơ đề nghị Giám đốc Sở tặng Giấy khen (qua Văn phòng)", "nomination", -4, locks=True),
+        deadline("Hội đồng TĐKT ngành xét chọn 07 tập thể và 15 cá nhân", "council", 11, audience="issuer"),
+        deadline("Báo cáo số liệu chỉ tiêu chuyển đổi số", "target_report", 16),
+    ]
+    bp["targets"] = [
+        ("1", "Tỷ lệ hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến", "percent", [(year, None, 80)]),
+        ("2", "Thanh toán học phí không dùng tiền mặt", "percent", [(year, None, 100)]),
+    ]
+
+    dn = common(
+        "cur-DN",
+        "SO-DN",
+        f"{3600 + serial}/KH-SGDĐT",
+        f"Kế hoạch triển khai Phong trào thi đua đổi mới sáng tạo và chuyển đổi số năm học {year}",
+        "Giám đốc",
+        "Căn cứ Kế hoạch số 3376/KH-SGDĐT ngày 30/6/2025 của Sở GD&ĐT Đồng Nai (giai đoạn 2025 – 2030).",
+        ["thpt", "thcs-thpt", "thcs", "gdtx"],
+        f"Năm học {year}",
+    )
+    dn["criteria"] = [
+        (
+            "collective",
+            "",
+            "Đạt từ mức độ 2 trở lên trên cả 02 tiêu chí theo Quyết định số 4725/QĐ-BGDĐT.",
+            "dx_level_2_both",
+        ),
+        ("collective", "", "100% các khoản thu được thực hiện không dùng tiền mặt.", "cashless_100"),
+    ]
+    dn["awards"] = [
+        {
+            "name": "Giấy khen của Giám đốc Sở GD&ĐT",
+            "authority": "Giám đốc Sở GD&ĐT Đồng Nai",
+            "round": "yearly",
+            "quota_scope": "council",
+            "quota_collectives": 5,
+            "quota_individuals": 12,
+            "copies": 1,
+            "note": "Hội đồng TĐKT ngành xét chọn hằng năm.",
+        }
+    ]
+    dn["deadlines"] = [
+        deadline("Báo cáo số liệu chỉ tiêu chuyển đổi số", "target_report", -6),
+        deadline("Thủ trưởng phê duyệt kết quả tự đánh giá", "sa_approval", 8),
+        deadline("Gửi kết quả tự đánh giá mức độ chuyển đổi số về Sở", "self_assessment", 15, locks=True),
+        deadline("Hồ sơ đề nghị Giám đốc Sở tặng Giấy khen", "nomination", 22, locks=True),
+    ]
+    dn["targets"] = [
+        ("1", "Tỷ lệ hồ sơ trực tuyến toàn trình của đơn vị", "percent", [(year, None, 90)]),
+        ("3", "Cán bộ, viên chức có chữ ký số hoặc chữ ký điện tử", "percent", [(year, None, 100)]),
+    ]
+
+    la = common(
+        "cur-LA",
+        "SO-LA",
+        f"{3700 + serial}/KH-SGDĐT",
+        f"Kế hoạch thực hiện chuyển đổi số và tự đánh giá mức độ chuyển đổi số năm học {year}",
+        "Giám đốc",
+        "Căn cứ Kế hoạch số 3652/KH-SGDĐT ngày 06/10/2023 của Sở GD&ĐT Long An về triển khai Quyết định số "
+        "4725/QĐ-BGDĐT.",
+        ["thpt", "gdtx"],
+        f"Năm học {year}",
+    )
+    la["criteria"], la["awards"] = [], []
+    la["deadlines"] = [
+        deadline("Báo cáo số liệu chỉ tiêu chuyển đổi số", "target_report", -5),
+        deadline("Gửi kết quả tự đánh giá mức độ chuyển đổi số về Sở", "self_assessment", 20, locks=True),
+    ]
+    la["targets"] = [("1", "Giáo viên sử dụng sổ điểm điện tử", "percent", [(year, None, 100)])]
+
+    tn = common(
+        "cur-TN",
+        "SO-TN",
+        f"{1800 + serial}/KH-SGDĐT",
+        f"Kế hoạch tự đánh giá mức độ chuyển đổi số năm học {year}",
+        "Giám đốc",
+        "Căn cứ Quyết định số 4725/QĐ-BGDĐT ngày 30/12/2022 của Bộ GD&ĐT.",
+        ["thpt", "gdtx"],
+        f"Năm học {year}",
+    )
+    tn["criteria"], tn["awards"], tn["targets"] = [], [], []
+    tn["deadlines"] = [
+        deadline("Gửi kết quả tự đánh giá mức độ chuyển đổi số về Sở", "self_assessment", 19, locks=True)
+    ]
+    return [cg, bp, dn, la, tn]
+
+
 # What the portal reads from a plan's targets, by (plan key, the plan's own target code): the stable code
 # of what the target measures (Target.measure), never matched from its wording.
-TARGET_MEASURES = {("000", "b3"): "cashless", ("3376", "4"): "cashless"}
+TARGET_MEASURES = {
+    ("000", "b3"): "cashless",
+    ("3376", "4"): "cashless",
+    ("cur-CG", "b3"): "cashless",
+    ("cur-BP", "2"): "cashless",
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from units.models import Unit
-from units.selectors import ancestor_paths, scope_for
+from units.selectors import ancestor_paths, scope_for, subtree_q
 
 from .models import Campaign, Deadline, Obligation, Target, TargetReport, TargetValue
 
@@ -311,3 +312,108 @@ def obligations_for_unit(campaign: Campaign, unit: Unit) -> QuerySet[Obligation]
     return (
         Obligation.objects.filter(deadline__campaign=campaign, unit=unit).select_related("deadline").order_by("due_at")
     )
+
+
+# --- The home page's work list ------------------------------------------------------------------------
+
+# A plan that ended longer ago than this no longer fills anyone's work list (its tables keep the history).
+WORK_LIST_GRACE = dt.timedelta(days=90)
+WORK_LIST_ROWS = 10
+
+
+def _live_plans_q(now: dt.datetime, prefix: str = "deadline__campaign__") -> Q:
+    today = timezone.localdate(now)
+    return Q(**{f"{prefix}status": Campaign.Status.PUBLISHED, f"{prefix}end_date__gte": today - WORK_LIST_GRACE})
+
+
+def own_work(units, *, now: dt.datetime) -> dict:
+    """Open obligations of these units on live plans: `overdue` (days late, soonest-missed last) and
+    `upcoming` (days left, soonest first), each at most WORK_LIST_ROWS, with their totals. Four queries."""
+    open_rows = (
+        Obligation.objects.filter(unit__in=list(units), status=Obligation.Status.OPEN)
+        .filter(_live_plans_q(now))
+        .select_related("deadline", "deadline__campaign", "unit")
+    )
+    overdue = list(open_rows.filter(due_at__lte=now).order_by("-due_at")[:WORK_LIST_ROWS])
+    upcoming = list(open_rows.filter(due_at__gt=now).order_by("due_at")[:WORK_LIST_ROWS])
+    for ob in overdue:
+        ob.days_late_now = ob.days_late(now)
+        ob.is_locked_now = ob.deadline.locks and not (ob.reopened_until and now < ob.reopened_until)
+    for ob in upcoming:
+        ob.days_left_now = (ob.due_at - now).days
+    return {
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "overdue_total": open_rows.filter(due_at__lte=now).count() if len(overdue) == WORK_LIST_ROWS else len(overdue),
+        "upcoming_total": open_rows.filter(due_at__gt=now).count()
+        if len(upcoming) == WORK_LIST_ROWS
+        else len(upcoming),
+    }
+
+
+def subtree_work(units, *, now: dt.datetime) -> dict:
+    """Below these units: the next deadlines (grouped: date, plan, how many units still owe it) and the
+    late units (each open obligation past due, oldest first, with days late). Three queries."""
+    below = Obligation.objects.filter(subtree_q(units), status=Obligation.Status.OPEN).filter(_live_plans_q(now))
+    coming = list(
+        below.filter(due_at__gt=now)
+        .values(
+            "deadline__public_id",
+            "deadline__title",
+            "deadline__campaign__public_id",
+            "deadline__campaign__number",
+            "due_at",
+        )
+        .annotate(units=Count("pk"))
+        .order_by("due_at", "deadline__title")[:5]
+    )
+    for row in coming:
+        row["days_left"] = (row["due_at"] - now).days
+    late_rows = below.filter(due_at__lte=now)
+    late = list(
+        late_rows.select_related("deadline", "deadline__campaign", "unit").order_by("due_at", "unit__name")[:10]
+    )
+    for ob in late:
+        ob.days_late_now = ob.days_late(now)
+    return {
+        "coming": coming,
+        "late": late,
+        "late_total": late_rows.count() if len(late) == 10 else len(late),
+    }
+
+
+def running_plans_progress(units, *, now: dt.datetime) -> list[dict]:
+    """Plans issued at or under these units whose period covers today: of the obligations already due,
+    the share met (response rate) and the share met on time. Two queries."""
+    today = timezone.localdate(now)
+    plans = list(
+        Campaign.objects.filter(subtree_q(units, "issuer", strict=False))
+        .filter(status=Campaign.Status.PUBLISHED, start_date__lte=today, end_date__gte=today)
+        .select_related("issuer")
+        .order_by("-issued_on")[:8]
+    )
+    counts = (
+        Obligation.objects.filter(deadline__campaign__in=plans, due_at__lte=now)
+        .values("deadline__campaign_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_plan: dict[int, dict[str, int]] = {}
+    for row in counts:
+        by_plan.setdefault(row["deadline__campaign_id"], {})[row["status"]] = row["n"]
+    result = []
+    for plan in plans:
+        c = by_plan.get(plan.pk, {})
+        due = sum(c.values()) - c.get(Obligation.Status.EXCUSED, 0)
+        met = c.get(Obligation.Status.SUBMITTED, 0) + c.get(Obligation.Status.LATE, 0)
+        result.append(
+            {
+                "plan": plan,
+                "due": due,
+                "met": met,
+                "missing": c.get(Obligation.Status.OPEN, 0),
+                "response_rate": round(met * 100 / due) if due else None,
+                "on_time_rate": round(c.get(Obligation.Status.SUBMITTED, 0) * 100 / met) if met else None,
+            }
+        )
+    return result

@@ -312,8 +312,17 @@ LOGGING = {
 # --- Dashboard --------------------------------------------------------------------------------------
 # Panels shown on the home page, provided by apps that units may not import (see STYLE.md's arrows).
 # Each is a callable (request) -> dict | None with "template" and its context, or None to show nothing.
+# In this order: what the user's own units owe (overdue apart), their own self-assessment and nominations,
+# what waits for their review and who is late below them, then an officer's province progress.
 DASHBOARD_PANELS = [
     "campaigns.panels.upcoming_deadlines",
+    "criteria.panels.assessment_work",
+    "nominations.panels.nomination_work",
+    "nominations.panels.nomination_reviews",
+    "criteria.panels.assessment_reviews",
+    "campaigns.panels.followed_deadlines",
+    "campaigns.panels.province_progress",
+    "criteria.panels.levels_chart",
 ]
 
 # --- Import/export ----------------------------------------------------------------------------------

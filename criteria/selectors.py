@@ -350,3 +350,83 @@ def completeness_problems(assessment: Assessment) -> list[str]:
     if no_evidence:
         problems.append(_("Chưa có minh chứng cho chỉ số: %(codes)s.") % {"codes": ", ".join(no_evidence)})
     return problems
+
+
+# --- The home page's work list ------------------------------------------------------------------------
+
+
+def own_progress(units, school_year: str, user) -> list[dict]:
+    """Per unit the user works for (schools, offices): this year's self-assessment with criteria done /
+    total, the criteria assigned to the user still empty, what blocks the next step and the reasons of a
+    return. Three queries plus two per assessment still being edited (the blocking checks)."""
+    from .services import completeness_problems  # the same rule the approval applies
+
+    units = [u for u in units if not u.is_internal]
+    found = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(unit__in=units, school_year=school_year).annotate(
+            entries_total=Count("entries", distinct=True),
+            entries_done=Count("entries", filter=Q(entries__updated_at__isnull=False), distinct=True),
+        )
+    }
+    mine = defaultdict(list)
+    returned = defaultdict(list)
+    for entry in (
+        CriterionEntry.objects.filter(assessment__in=list(found.values()))
+        .filter(Q(lead=user, updated_at__isnull=True) | ~Q(return_reason=""))
+        .select_related("criterion")
+    ):
+        if entry.return_reason:
+            returned[entry.assessment_id].append(entry)
+        if entry.lead_id == user.pk and entry.updated_at is None:
+            mine[entry.assessment_id].append(entry)
+    rows = []
+    for unit in units:
+        assessment = found.get(unit.pk)
+        row = {"unit": unit, "assessment": assessment, "mine": [], "returned": [], "blocks": []}
+        if assessment is not None:
+            row["mine"] = mine[assessment.pk]
+            row["returned"] = returned[assessment.pk]
+            if assessment.is_editable:
+                row["blocks"] = completeness_problems(assessment)
+                if assessment.state == Assessment.State.DRAFT and not assessment.team_decision_number:
+                    row["blocks"].append(_("Chưa có quyết định thành lập tổ tự đánh giá."))
+        rows.append(row)
+    return rows
+
+
+def waiting_review(parents, school_year: str, *, limit: int = 8) -> dict:
+    """Self-assessments sent to these units and not yet recognised or returned: count and the oldest."""
+    rows = Assessment.objects.filter(
+        unit__parent__in=list(parents), state=Assessment.State.SUBMITTED, school_year__lte=school_year
+    )
+    first = list(rows.select_related("unit").order_by("submitted_at")[:limit])
+    return {"count": len(first) if len(first) < limit else rows.count(), "first": first}
+
+
+def levels_overview(units, school_year: str) -> list[dict]:
+    """Recognised levels under each unit (a Sở, the ministry) for the year, per group, as bar segments.
+    One query per unit (officers hold one or two such roles)."""
+    recognised = [Assessment.State.RECOGNISED, Assessment.State.PUBLISHED]
+    result = []
+    for unit in units:
+        counts = Assessment.objects.filter(
+            school_year=school_year,
+            state__in=recognised,
+            unit__path__startswith=unit.path,
+            unit__depth__gt=unit.depth,
+        ).aggregate(
+            total=Count("pk"),
+            **{f"g{g}_{lv}": Count("pk", filter=Q(**{f"level_{g}": lv})) for g in (1, 2) for lv in (1, 2, 3)},
+        )
+        charts = []
+        for g in (1, 2):
+            x, segments = 0.0, []
+            for lv in (1, 2, 3):
+                n = counts[f"g{g}_{lv}"]
+                width = n * 100 / counts["total"] if counts["total"] else 0
+                segments.append({"level": lv, "n": n, "x": round(x, 2), "width": round(width, 2)})
+                x += width
+            charts.append({"group": g, "segments": segments})
+        result.append({"unit": unit, "total": counts["total"], "charts": charts})
+    return result

@@ -6,6 +6,8 @@ Each unit is (code, name, kind code, children). Codes are stable so the seed sta
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 DEMO_PASSWORD = "ThiDua@2026"  # noqa: S105 -- demo logins only, printed by seed_demo
 
 CAN_GIUOC_COMMUNES = [
@@ -186,17 +188,138 @@ MOVES = [
     )
 ]
 
-# username, role, unit code, position, category
+
+class DemoLogin(NamedTuple):
+    """One demo account: what seed_demo creates and prints, and what browser crawls of the demo read."""
+
+    username: str
+    role: str
+    unit_code: str
+    position: str
+    category: str
+    province: str  # the province it is printed under ("" for the nationwide administrator)
+    try_first: str  # what to try first, printed next to it
+
+
+# One login for every role the seed plans name, grouped by province when printed.
 LOGINS = [
-    ("admin", "admin", "BGDDT", "Quản trị hệ thống", "official"),
-    ("sogd.longan", "officer", "SO-LA", "Chuyên viên Văn phòng Sở phụ trách thi đua", "official"),
-    ("phong.cangiuoc", "reviewer", "PGD-CG", "Chuyên viên Phòng GD&ĐT", "official"),
-    ("tk.phong.cangiuoc", "secretary", "PGD-CG", "Thư ký Hội đồng TĐKT Phòng", "official"),
-    ("ht.thcs.phuocly", "head", "CG-THCS-PL", "Hiệu trưởng", "manager"),
-    ("gv.thcs.phuocly", "staff", "CG-THCS-PL", "Giáo viên", "teacher"),
-    ("tdg.thcs.phuocly", "assessor", "CG-THCS-PL", "Nhân viên phụ trách CNTT", "it_officer"),
-    ("ht.thpt.locninh", "head", "BP-THPT-LN", "Hiệu trưởng", "manager"),
-    ("sogd.binhphuoc", "officer", "SO-BP", "Chuyên viên Văn phòng Sở phụ trách thi đua", "official"),
+    DemoLogin(
+        "admin",
+        "admin",
+        "BGDDT",
+        "Quản trị hệ thống",
+        "official",
+        "",
+        "bộ chỉ số, người dùng, nhật ký hệ thống; trang quản trị /quan-tri/",
+    ),
+    DemoLogin(
+        "sogd.longan",
+        "officer",
+        "SO-LA",
+        "Chuyên viên Văn phòng Sở phụ trách thi đua",
+        "official",
+        "Long An",
+        "tiến độ của tỉnh theo từng kế hoạch, biểu đồ mức độ chuyển đổi số, Xuất báo cáo",
+    ),
+    DemoLogin(
+        "tp.cangiuoc",
+        "head",
+        "PGD-CG",
+        "Trưởng phòng",
+        "manager",
+        "Long An",
+        "hồ sơ khen thưởng của THCS Phước Lý chờ duyệt; ký tờ trình gửi Sở",
+    ),
+    DemoLogin(
+        "phong.cangiuoc",
+        "reviewer",
+        "PGD-CG",
+        "Chuyên viên Phòng GD&ĐT",
+        "official",
+        "Long An",
+        "việc chờ thẩm định (hồ sơ khen thưởng, bản tự đánh giá), đơn vị đang chậm, hạn mức 02 + 02",
+    ),
+    DemoLogin(
+        "tk.phong.cangiuoc",
+        "secretary",
+        "PGD-CG",
+        "Thư ký Hội đồng TĐKT Phòng",
+        "official",
+        "Long An",
+        "cuộc họp Hội đồng TĐKT Phòng sắp tới và danh sách đề nghị",
+    ),
+    DemoLogin(
+        "ht.thcs.phuocly",
+        "head",
+        "CG-THCS-PL",
+        "Hiệu trưởng",
+        "manager",
+        "Long An",
+        "báo cáo chỉ tiêu quá hạn, bản tự đánh giá đang làm, đề nghị bị Phòng trả lại (cũng thử trên điện thoại)",
+    ),
+    DemoLogin(
+        "gv.thcs.phuocly",
+        "staff",
+        "CG-THCS-PL",
+        "Giáo viên",
+        "teacher",
+        "Long An",
+        "hạn nộp của trường, đề nghị khen thưởng đang lập",
+    ),
+    DemoLogin(
+        "tdg.thcs.phuocly",
+        "assessor",
+        "CG-THCS-PL",
+        "Nhân viên phụ trách CNTT",
+        "it_officer",
+        "Long An",
+        "các tiêu chí tự đánh giá được giao, thư viện minh chứng",
+    ),
+    DemoLogin(
+        "sogd.binhphuoc",
+        "officer",
+        "SO-BP",
+        "Chuyên viên Văn phòng Sở phụ trách thi đua",
+        "official",
+        "Bình Phước",
+        "đợt xét Giấy khen đã khóa hạn nộp: hồ sơ chờ duyệt, hạn mức theo khối và Hội đồng",
+    ),
+    DemoLogin(
+        "sogd.dongnai",
+        "officer",
+        "SO-DN",
+        "Chuyên viên Văn phòng Sở phụ trách thi đua",
+        "official",
+        "Đồng Nai",
+        "kế hoạch 3376/KH-SGDĐT (2025 – 2030) và kế hoạch năm học; tiến độ các trường",
+    ),
+    DemoLogin(
+        "cv.sogd.dongnai",
+        "reviewer",
+        "SO-DN",
+        "Chuyên viên Phòng Giáo dục Trung học - GDTX",
+        "official",
+        "Đồng Nai",
+        "bản tự đánh giá của THPT Lộc Ninh chờ công nhận; trường đang chậm báo cáo",
+    ),
+    DemoLogin(
+        "ht.thpt.locninh",
+        "head",
+        "BP-THPT-LN",
+        "Hiệu trưởng",
+        "manager",
+        "Đồng Nai",
+        "lịch sử chuyển từ Bình Phước sang Đồng Nai, kế hoạch 45/KH-THPTLN, bản tự đánh giá đã gửi Sở",
+    ),
+    DemoLogin(
+        "tt.toan.thptlocninh",
+        "staff",
+        "BP-THPT-LN-T01",
+        "Tổ trưởng chuyên môn",
+        "teacher",
+        "Đồng Nai",
+        "tổ Toán đề xuất khen thưởng lên Hội đồng TĐKT trường",
+    ),
 ]
 
 FAMILY = [

@@ -25,6 +25,7 @@ from .models import (
     Person,
     Role,
     Unit,
+    UnitKind,
     UnitVersion,
     User,
     fold,
@@ -422,3 +423,60 @@ def document_header(unit: Unit) -> dict:
         "short": unit.short_name or unit.code,
         "place": unit.place_name or "",
     }
+
+
+# --- The home page's work list ------------------------------------------------------------------------
+
+# Units whose head reviews what the units below send (a Trưởng phòng, a Giám đốc Sở), unlike a school's head.
+REVIEWING_CATEGORIES = frozenset({UnitKind.Category.MINISTRY, UnitKind.Category.DEPARTMENT, UnitKind.Category.OFFICE})
+
+
+@dataclass(frozen=True)
+class WorkRoles:
+    """The user's roles sorted into the families the home page's panels serve, read once per request."""
+
+    memberships: tuple[Membership, ...]
+    own_units: tuple[Unit, ...]  # every unit where the user holds a role: what they owe themselves
+    acting_units: tuple[Unit, ...]  # schools and teams where they draft, assess, nominate
+    reviewing_units: tuple[Unit, ...]  # units that review what their children send
+    officer_units: tuple[Unit, ...]  # units whose province-wide progress they follow
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.memberships
+
+
+def work_roles(request) -> WorkRoles:
+    cached = getattr(request, "_work_roles", None)
+    if cached is not None:
+        return cached
+    rows = tuple(memberships_of(request.user)) if request.user.is_authenticated else ()
+
+    def units(keep) -> tuple[Unit, ...]:
+        return tuple({m.unit_id: m.unit for m in rows if keep(m)}.values())
+
+    reviewing_roles = {Role.REVIEWER, Role.OFFICER, Role.ADMIN}
+    result = WorkRoles(
+        memberships=rows,
+        own_units=units(lambda m: True),
+        acting_units=units(
+            lambda m: m.role not in reviewing_roles and m.unit.kind.category not in REVIEWING_CATEGORIES
+        ),
+        reviewing_units=units(
+            lambda m: (
+                m.role in reviewing_roles or (m.role == Role.HEAD and m.unit.kind.category in REVIEWING_CATEGORIES)
+            )
+        ),
+        officer_units=units(lambda m: m.role in (Role.OFFICER, Role.ADMIN)),
+    )
+    request._work_roles = result
+    return result
+
+
+def subtree_q(units, field: str = "unit", *, strict: bool = True) -> Q:
+    """Rows whose `field` unit lies under any of `units` (strictly below them unless strict=False)."""
+    q = Q(pk__in=[])
+    for unit in units:
+        below = Q(**{f"{field}__path__startswith": unit.path})
+        q |= below & ~Q(**{field: unit}) if strict else below
+    return q

@@ -40,21 +40,17 @@ from .rules import grantable_roles
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(selectors.memberships_of(request.user))
+    """The person's work list: each app that owns the data contributes its panels (settings.DASHBOARD_PANELS),
+    all starting from the roles read once per request (selectors.work_roles)."""
+    roles = selectors.work_roles(request)
     scope = selectors.scope_for(request.user)
-    overview = []
-    for m in memberships:
-        if m.reaches_subtree:
-            overview.append((m, selectors.unit_subtree_counts(m.unit)))
-    # One grouped query per distinct subtree unit, bounded by the user's number of roles, not by units.
     panels = [panel for path in settings.DASHBOARD_PANELS if (panel := import_string(path)(request))]
     return render(
         request,
         "units/home.html",
         {
             "panels": panels,
-            "memberships": memberships,
-            "overview": overview,
+            "memberships": roles.memberships,
             "is_reviewer": bool(scope.all_roles & {Role.REVIEWER, Role.OFFICER, Role.ADMIN}),
             "school_year": school_year_of(timezone.localdate()),
         },

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.db.models import F as models_F
 from django.http import Http404
 
 from units.models import Unit
@@ -254,3 +255,69 @@ def ledger(*, person=None, unit=None, limit: int = 50) -> list[AwardRecord]:
         return []
     rows = AwardRecord.objects.filter(person=person) if person is not None else AwardRecord.objects.filter(unit=unit)
     return list(rows.order_by("-decision_date", "-pk")[:limit])
+
+
+# --- The home page's work list ------------------------------------------------------------------------
+
+
+def own_work(units, *, today) -> dict:
+    """For the schools and teams the user works for: nominations still to finish or to fix (a return's
+    reason with it) and the open rounds of live plans they may nominate in, with how many they have so
+    far. Three queries."""
+    units = list(units)
+    ids = [u.pk for u in units]
+    editable = list(
+        Nomination.objects.filter(Q(unit_id__in=ids) | Q(proposed_by_id__in=ids), state__in=Nomination.EDITABLE)
+        .filter(level_id=models_F("unit_id"))
+        .select_related("round", "award_form", "unit")
+        .order_by("-state", "round__name", "pk")[:12]
+    )
+    rounds = list(
+        AwardRound.objects.filter(
+            open=True,
+            organiser__path__in=ancestor_paths(u.path for u in units),
+            campaign__end_date__gte=today,
+        )
+        .exclude(organiser_id__in=ids)
+        .select_related("organiser", "deadline")
+        .order_by("-school_year", "name")[:5]
+    )
+    mine = dict(
+        Nomination.objects.filter(round__in=rounds, unit_id__in=ids)
+        .exclude(state__in=[State.WITHDRAWN, State.REJECTED])
+        .values_list("round_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in rounds:
+        r.mine = mine.get(r.pk, 0)
+    return {
+        "returned": [n for n in editable if n.state == State.RETURNED],
+        "drafts": [n for n in editable if n.state == State.DRAFT],
+        "rounds": rounds,
+    }
+
+
+def review_work(units, *, limit: int = 8) -> dict:
+    """For the units the user reviews for: dossiers sent to them and waiting, nominations waiting per
+    round (links to the queue), and the quotas of the open rounds they organise with what is used."""
+    units = list(units)
+    waiting = Submission.objects.filter(to_unit__in=units, state__in=Submission.AWAITING)
+    dossiers = list(waiting.select_related("from_unit", "round").order_by("submitted_at")[:limit])
+    per_round = list(
+        Nomination.objects.filter(level__in=units, state=State.SUBMITTED)
+        .values("round__public_id", "round__name", "level__code", "level__name")
+        .annotate(n=Count("pk"))
+        .order_by("round__name")[:limit]
+    )
+    quotas = []
+    for award_round in AwardRound.objects.filter(organiser__in=units, open=True).order_by("-school_year", "name")[:2]:
+        rows = [r for r in quota_rows(award_round, [award_round.organiser]) if r["used"] is not None]
+        if rows:
+            quotas.append({"round": award_round, "rows": rows})
+    return {
+        "dossiers": dossiers,
+        "dossiers_total": len(dossiers) if len(dossiers) < limit else waiting.count(),
+        "per_round": per_round,
+        "quotas": quotas,
+    }

@@ -1,4 +1,5 @@
-"""The demo's award rounds: the Cần Giuộc reviewer finds Phước Lý's dossier waiting with three nominations."""
+"""The demo's award rounds: the Cần Giuộc reviewer finds Phước Lý's dossier with three nominations, one of
+them already returned with a reason and two waiting."""
 
 import io
 
@@ -15,14 +16,17 @@ from .helpers import as_user
 def test_seed_demo_has_a_dossier_waiting_for_the_phong(db):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_nominations", stdout=io.StringIO())  # idempotent
-    assert AwardRound.objects.count() == 2
+    assert AwardRound.objects.count() == 3  # Cần Giuộc, Bình Phước, Đồng Nai: the current plans' rounds
     sub = Submission.objects.get(from_unit__code="CG-THCS-PL")
     assert sub.state == Submission.State.SUBMITTED and sub.items.count() == 3
     reviewer = as_user(User.objects.get(username="phong.cangiuoc"))
     award_round = AwardRound.objects.get(organiser__code="PGD-CG")
     page = reviewer.get(reverse("nominations:queue", args=[award_round.public_id])).content.decode()
-    assert page.count('name="chon"') + page.count("duyệt từng đề nghị") == 3
-    assert Nomination.objects.filter(state=Nomination.State.SUBMITTED).count() == 3
+    assert page.count('name="chon"') + page.count("duyệt từng đề nghị") == 2
+    waiting = Nomination.objects.filter(state=Nomination.State.SUBMITTED, level__code="PGD-CG")
+    assert waiting.count() == 2
+    returned = Nomination.objects.get(unit__code="CG-THCS-PL", state=Nomination.State.RETURNED)
+    assert "minh chứng" in returned.reason
     board = reviewer.get(reverse("nominations:board", args=[award_round.public_id])).content.decode()
     assert "Xuất danh sách trích ngang (Excel)" in board
     officer = User.objects.get(username="sogd.binhphuoc")

@@ -1,5 +1,6 @@
 """manage.py seed_campaigns — the seed plans (000, 002, 3376 and its response 004) as published campaigns on
-the demo tree. Idempotent: a campaign is found by issuer and number and left alone if it exists."""
+the demo tree, and the current plan of each province dated from the day it runs (`--today`, default the
+local date). Idempotent: a campaign is found by issuer and number and left alone if it exists."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.deadlines import LOCAL_TZ
-from campaigns.demo_data import CAMPAIGNS, RESPONSE_004, TARGET_MEASURES
+from campaigns.demo_data import CAMPAIGNS, OVERDUE_FOR, RESPONSE_004, TARGET_MEASURES, current_plans
 from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Obligation, Task
 from units.models import Unit, UnitKind
 
@@ -34,13 +35,25 @@ FIELDS = (
 class Command(BaseCommand):
     help = "Nạp các kế hoạch mẫu (000, 002, 3376 và kế hoạch hưởng ứng 004) vào dữ liệu trình diễn."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+
+    def handle(self, *args, today: dt.date | None = None, **options) -> None:
+        self.today = today or timezone.localdate()
+        # "Now" of the demo: noon of the day it is anchored to (the real time of day when that is today).
+        self.now = (
+            timezone.now()
+            if self.today == timezone.localdate()
+            else dt.datetime.combine(self.today, dt.time(12, 0), tzinfo=LOCAL_TZ)
+        )
         kinds = {k.code: k for k in UnitKind.objects.all()}
         made = {}
         with transaction.atomic():
             for spec in CAMPAIGNS:
                 made[spec["key"]] = self.load(spec, kinds)
             made["004"] = self.respond(made[RESPONSE_004["answers"]], kinds)
+            for spec in current_plans(self.today):
+                made[spec["key"]] = self.load(spec, kinds, overdue=OVERDUE_FOR)
         self.stdout.write(
             "Kế hoạch mẫu: " + ", ".join(f"{c.number} ({c.issuer.short_name or c.issuer.name})" for c in made.values())
         )
@@ -51,9 +64,11 @@ class Command(BaseCommand):
             raise CommandError(f"Không thấy đơn vị {code}: chạy `manage.py seed_demo` trước.")
         return unit
 
-    def load(self, spec: dict, kinds) -> Campaign:
+    def load(self, spec: dict, kinds, overdue: dict | None = None) -> Campaign:
         issuer = self.unit(spec["issuer"])
-        existing = Campaign.objects.filter(issuer=issuer, number=spec["number"]).first()
+        existing = Campaign.objects.filter(
+            issuer=issuer, number=spec["number"], issued_on=spec["issued_on"], answers__isnull=True
+        ).first()
         if existing:
             return existing
         data = {k: spec[k] for k in FIELDS if k in spec}
@@ -61,7 +76,7 @@ class Command(BaseCommand):
             issuer=issuer, participant_kinds=[kinds[k] for k in spec["participant_kinds"]], **data
         )
         self.parts(campaign, spec, kinds)
-        self.publish(campaign)
+        self.publish(campaign, overdue or {})
         return Campaign.objects.get(pk=campaign.pk)
 
     def parts(self, campaign: Campaign, spec: dict, kinds) -> None:
@@ -106,21 +121,22 @@ class Command(BaseCommand):
             lead = Unit.objects.filter(code=lead_code).first()
             services.part_save(campaign, Task, code=code, order=order, title=title, lead_unit=lead, lead_text=lead_text)
 
-    def publish(self, campaign: Campaign) -> None:
+    def publish(self, campaign: Campaign, overdue: dict | None = None) -> None:
         """Published on its issue date (history as it happened), then rolled forward to today."""
         issued = dt.datetime.combine(campaign.issued_on, dt.time(9, 0), tzinfo=LOCAL_TZ)
         services.campaign_publish(campaign, now=issued)
-        services.obligations_materialise(Campaign.objects.get(pk=campaign.pk), today=timezone.localdate())
-        self.history(campaign)
+        services.obligations_materialise(Campaign.objects.get(pk=campaign.pk), today=self.today)
+        self.history(campaign, overdue or {})
 
-    def history(self, campaign: Campaign) -> None:
+    def history(self, campaign: Campaign, overdue: dict) -> None:
         """Past deadlines as they might have gone: most units on time, some late, a few still missing, so
-        the demo tables show every state. Deterministic (by unit code)."""
-        now = timezone.now()
+        the demo tables show every state. Deterministic (by unit code). `overdue` names, per deadline
+        kind, the units left missing so that their logins have something late to act on."""
+        now = self.now
         past = Obligation.objects.filter(deadline__campaign=campaign, status=Obligation.Status.OPEN, due_at__lt=now)
         for ob in past.select_related("unit", "deadline").exclude(deadline__kind="response_plan"):
             luck = sum(map(ord, f"{ob.unit.code}{ob.period}")) % 6
-            if luck == 0:
+            if luck == 0 or ob.unit.code in overdue.get(ob.deadline.kind, ()):
                 continue  # still missing
             if luck == 1 and ob.deadline.locks:
                 continue  # a locked deadline refuses late work: this one stays missing

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from units import services
 from units.demo_data import (
@@ -23,6 +27,7 @@ from units.demo_data import (
     PROVINCES,
     SCHOOL_POSITIONS,
     SO_POSITIONS,
+    DemoLogin,
 )
 from units.models import Person, Posting, Province, Unit, UnitKind, User, school_year_of
 
@@ -30,7 +35,17 @@ from units.models import Person, Posting, Province, Unit, UnitKind, User, school
 class Command(BaseCommand):
     help = "Tạo dữ liệu trình diễn: 4 tỉnh theo các kế hoạch mẫu, cán bộ giả định và tài khoản cho từng vai trò."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Ngày mà dữ liệu trình diễn lấy làm hôm nay (YYYY-MM-DD); mặc định là hôm nay.",
+        )
+
+    def handle(self, *args, today: dt.date | None = None, **options) -> None:
+        today = today or timezone.localdate()
+        started = time.monotonic()
         self.kinds = {k.code: k for k in UnitKind.objects.all()}
         self.rng = random.Random(2026)
         self.created = 0
@@ -44,11 +59,14 @@ class Command(BaseCommand):
                     services.unit_move(unit, parent, effective=dt.date.fromisoformat(day), note=note)
             people = self._people()
             logins = self._logins()
-        if "campaigns" in settings.INSTALLED_APPS and _has_command("seed_campaigns"):
-            call_command("seed_campaigns", stdout=self.stdout)
-        if "nominations" in settings.INSTALLED_APPS and _has_command("seed_nominations"):
-            call_command("seed_nominations", stdout=self.stdout)
-        self.stdout.write(f"Đơn vị mới: {self.created}; cán bộ mới: {people}.")
+        # The apps above units fill the current cycle in order (plans, then self-assessments, then awards).
+        for command in ("seed_campaigns", "seed_assessments", "seed_nominations"):
+            if _has_command(command):
+                call_command(command, today=today, stdout=self.stdout)
+        self.stdout.write(
+            f"Đơn vị mới: {self.created}; cán bộ mới: {people}; ngày của dữ liệu: {today:%d/%m/%Y} "
+            f"({time.monotonic() - started:.1f} giây)."
+        )
         self._print_logins(logins)
 
     # --- tree -----------------------------------------------------------------------------------------
@@ -143,30 +161,47 @@ class Command(BaseCommand):
         )
         return len(people)
 
-    def _logins(self) -> list[tuple[str, str, str]]:
+    def _logins(self) -> list[tuple[DemoLogin, str]]:
         rows = []
-        for username, role, unit_code, position, category in LOGINS:
-            unit = Unit.objects.get(code=unit_code)
-            user = User.objects.filter(username=username).first()
+        # One hash for every demo account: hashing is deliberately slow, and they share the password.
+        hashed = make_password(DEMO_PASSWORD)
+        for login in LOGINS:
+            unit = Unit.objects.get(code=login.unit_code)
+            user = User.objects.filter(username=login.username).first()
             if user is None:
-                name, gender = self._name()
-                last, first = name.rsplit(" ", 1)
-                user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.thidua.vn")
-                user.set_password(DEMO_PASSWORD)
-                user.is_superuser = user.is_staff = role == "admin"
-                user.save()
-                Person.objects.create(
-                    code=f"TK-{username}",
-                    full_name=name,
-                    gender=gender,
-                    position=position,
-                    category=category,
-                    unit=unit,
-                    user=user,
-                    email=user.email,
+                # The account belongs to the unit's person in that post (one principal per school), or to a
+                # new person when the unit has nobody in it (a team, the ministry, a Sở specialist).
+                person = (
+                    Person.objects.filter(unit=unit, position=login.position, user__isnull=True)
+                    .order_by("code")
+                    .first()
                 )
-            services.membership_grant(user=user, unit=unit, role=role)
-            rows.append((username, dict(_roles())[role], unit.name))
+                name, gender = (person.full_name, person.gender) if person else self._name()
+                last, first = name.rsplit(" ", 1)
+                user = User(
+                    username=login.username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{login.username}@demo.thidua.vn",
+                )
+                user.password = hashed
+                user.is_superuser = user.is_staff = login.role == "admin"
+                user.save()
+                if person is None:
+                    Person.objects.create(
+                        code=f"TK-{login.username}",
+                        full_name=name,
+                        gender=gender,
+                        position=login.position,
+                        category=login.category,
+                        unit=unit,
+                        user=user,
+                        email=user.email,
+                    )
+                else:
+                    Person.objects.filter(pk=person.pk).update(user=user, email=user.email)
+            services.membership_grant(user=user, unit=unit, role=login.role)
+            rows.append((login, unit.name))
         return rows
 
     def _print_logins(self, rows) -> None:
@@ -174,9 +209,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Mở {settings.SITE_URL}/ và đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
         )
-        width = max(len(r[0]) for r in rows)
-        for username, role, unit in rows:
-            self.stdout.write(f"  {username.ljust(width)}  {role} — {unit}")
+        width = max(len(login.username) for login, _unit in rows)
+        roles = dict(_roles())
+        for province in dict.fromkeys(login.province for login, _unit in rows):
+            self.stdout.write("")
+            self.stdout.write(self.style.MIGRATE_HEADING(province or "Toàn quốc"))
+            for login, unit in rows:
+                if login.province == province:
+                    self.stdout.write(f"  {login.username.ljust(width)}  {roles[login.role]} — {unit}")
+                    self.stdout.write(f"  {' ' * width}  → {login.try_first}")
 
 
 def _roles():
@@ -188,4 +229,5 @@ def _roles():
 def _has_command(name: str) -> bool:
     from django.core.management import get_commands
 
-    return name in get_commands()
+    app = get_commands().get(name)
+    return app is not None and (app == "django.core" or apps.is_installed(app))
