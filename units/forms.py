@@ -141,6 +141,10 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["code", "full_name", "gender", "date_of_birth", "position", "category", "email", "phone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", _("— Chưa ghi —")), *Person.Gender.choices]
+
     def clean_full_name(self):
         name = nfc(self.cleaned_data["full_name"])
         if len(name) < 2:

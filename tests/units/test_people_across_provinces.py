@@ -131,6 +131,7 @@ def test_person_form_warns_of_same_name_and_birth_date_and_keeps_what_was_typed(
     assert "GV-CU-1" in warned.text and existing.public_id in warned.text  # a link to the record already there
     assert 'value="GV-MOI-9"' in warned.text and 'value="0912 345 678"' in warned.text
     assert 'name="confirm_duplicate"' in warned.text and "Vẫn tạo" in warned.text
+    assert "Select an option" not in warned.text and "— Chưa ghi —" in warned.text
     assert not Person.objects.filter(code="GV-MOI-9").exists()
 
     confirmed = client.post(url, _person_post(confirm_duplicate="on"))
