@@ -144,6 +144,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gender"].choices = [("", _("— Chưa ghi —")), *Person.Gender.choices]
+        self.fields["category"].choices = [("", _("— Chọn đối tượng —")), *Person.Category.choices]
 
     def clean_full_name(self):
         name = nfc(self.cleaned_data["full_name"])
