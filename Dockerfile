@@ -16,7 +16,7 @@ COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
- && useradd --system --uid 1000 --home /app thidua && mkdir -p /data/media && chown -R thidua /data
+ && useradd --system --uid 1000 --home /app thidua && mkdir -p /data/media /data/proxy && chown -R thidua /data
 USER thidua
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "units.audit.AuditContextMiddleware",
+    "units.security.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The portal's 404/500 pages also with DEBUG on (the demo); after messages, so the pages show them.
     "units.errors.PortalErrorPagesMiddleware",
@@ -209,6 +210,19 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["officer", "admin"]
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's address). The
 # audit log and django-axes read the client address the same way (units.audit.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# allauth's rate limits (password reset, 429) count per client address the same way; without this they would
+# count every client behind the proxy as one.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The nginx proxy in front of `web` (docker-compose.yml), its configuration rendered from these settings by
+# `manage.py render_proxy_config`: its body limit is UPLOAD_MAX_BYTES plus this headroom, so that a file just past
+# the limit still reaches the app and gets its Vietnamese message, and anything larger is never read by a worker.
+PROXY_BODY_HEADROOM_BYTES = env.int("PROXY_BODY_HEADROOM_BYTES", default=1024 * 1024)
+PROXY_UPSTREAM = env("PROXY_UPSTREAM", default="web:8000")  # the service name: Docker's DNS lists every replica
+PROXY_RESOLVER = env("PROXY_RESOLVER", default="127.0.0.11")  # Docker's embedded DNS
+PROXY_SERVER_NAME = env("PROXY_SERVER_NAME", default="_")
+PROXY_READ_TIMEOUT = env.int("PROXY_READ_TIMEOUT", default=65)  # a little over gunicorn's --timeout 60
+PROXY_TLS_CERTIFICATE = env("PROXY_TLS_CERTIFICATE", default="")  # paths inside the proxy container; both set:
+PROXY_TLS_CERTIFICATE_KEY = env("PROXY_TLS_CERTIFICATE_KEY", default="")  # HTTPS on 443, port 80 redirects
 AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

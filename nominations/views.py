@@ -144,7 +144,7 @@ def board(request: HttpRequest, public_id: str) -> HttpResponse:
         "page": page,
         "state": state,
         "states": Nomination.State.choices,
-        "counts": selectors.board(award_round, unit) if unit else None,
+        "counts": selectors.board(award_round, unit, request.user) if unit else None,
         "quotas": selectors.quota_rows(award_round, levels + ([unit] if unit else [])),
         "can_manage": request.user.has_perm("nominations.manage_round", award_round),
         "forms": list(award_round.award_forms.all()),

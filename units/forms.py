@@ -132,10 +132,19 @@ class UnitMoveForm(forms.Form):
 
 class PersonForm(forms.ModelForm):
     date_of_birth = VNDateField(label=_("Ngày sinh"), required=False)
+    # Shown only after a possible duplicate was found (see services.person_create).
+    confirm_duplicate = forms.BooleanField(
+        label=_("Vẫn tạo: đây là một người khác, chỉ trùng họ tên và ngày sinh"), required=False
+    )
 
     class Meta:
         model = Person
         fields = ["code", "full_name", "gender", "date_of_birth", "position", "category", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", _("— Chưa ghi —")), *Person.Gender.choices]
+        self.fields["category"].choices = [("", _("— Chọn đối tượng —")), *Person.Category.choices]
 
     def clean_full_name(self):
         name = nfc(self.cleaned_data["full_name"])
@@ -155,7 +164,10 @@ class MembershipGrantForm(forms.Form):
     login = forms.CharField(
         label=_("Tên đăng nhập hoặc thư điện tử"),
         max_length=150,
-        help_text=_("Người đã có tài khoản. Nếu chưa có, hãy tạo tài khoản từ hồ sơ cán bộ."),
+        help_text=_(
+            "Người thuộc đơn vị bạn quản lý. Người chưa có tài khoản: nhập thư điện tử ghi trong hồ sơ cán bộ "
+            "của họ, cổng sẽ tạo tài khoản và gửi thư mời đặt mật khẩu."
+        ),
     )
     role = forms.ChoiceField(label=_("Vai trò"), choices=())
     valid_from = VNDateField(label=_("Từ ngày"), required=False)
@@ -166,11 +178,8 @@ class MembershipGrantForm(forms.Form):
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in roles]
 
     def clean_login(self):
-        login = self.cleaned_data["login"].strip()
-        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
-        if user is None or not user.is_active:
-            raise ValidationError(_("Không tìm thấy tài khoản “%(login)s”.") % {"login": login})
-        return user
+        # Who the name belongs to is decided by the service, inside the granting user's scope.
+        return self.cleaned_data["login"].strip()
 
     def clean(self):
         data = super().clean()

@@ -337,7 +337,9 @@ def _date(value) -> dt.date | None:
 PERSON_FIELDS = ("full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
 
 
-def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool = False) -> ImportReport:
+def import_staff(
+    rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool = False, confirm_duplicates: bool = False
+) -> ImportReport:
     rows = _columns(list(rows), STAFF_COLUMNS)
     report = ImportReport()
     categories = {fold(label): value for value, label in Person.Category.choices} | {
@@ -404,6 +406,8 @@ def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
         else:
             report.unchanged += 1
             report.actions[row["row"]] = "skip"
+    if not confirm_duplicates:
+        report.errors.extend(_possible_duplicates(new_people, clean, actor))
     if report.errors or dry_run:
         report.errors.sort(key=lambda e: e.row)
         return report
@@ -430,3 +434,35 @@ def import_staff(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
         return report
     report.written = True
     return report
+
+
+DUPLICATE_HINT = "Nếu đây là người khác, hãy nhập lại với xác nhận trùng họ tên và ngày sinh."
+
+
+def _possible_duplicates(new_people: list[Person], clean: dict, actor) -> list[RowError]:
+    """New rows that look like a person already on the roll in the actor's reach, or like an earlier new row of
+    the file (same full name and date of birth under another code): a second record of one person splits their
+    award ledger, so these rows are refused until the import is confirmed (`confirm_duplicates`)."""
+    from .selectors import duplicate_key, person_possible_duplicates
+
+    found = person_possible_duplicates(actor, [(p.full_name, p.date_of_birth) for p in new_people])
+    first_row: dict[tuple, int] = {}
+    errors = []
+    for person in new_people:
+        key = duplicate_key(person.full_name, person.date_of_birth)
+        if key is None:
+            continue
+        row = clean[person.code]["row"]
+        same = [f"{p.full_name} (mã {p.code}, {p.unit.name})" for p in found.get(key, [])]
+        if key in first_row:
+            same.append(f"dòng {first_row[key]} của tệp")
+        else:
+            first_row[key] = row
+        if same:
+            errors.append(
+                RowError(
+                    row,
+                    f"Có thể trùng người đã có (cùng họ tên và ngày sinh): {'; '.join(same)}. {DUPLICATE_HINT}",
+                )
+            )
+    return errors

@@ -22,6 +22,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -200,3 +201,28 @@ def is_locked_out(user: User) -> bool:
     if cool_off:
         recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
     return recent.exists()
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages served to a signed-in user carry `Cache-Control: private, no-store`: school offices share computers,
+    and neither the browser's cache nor its back button may show the next person what the last one saw. Files
+    (streamed responses and attachments) keep the headers their view set; static files never get here
+    (WhiteNoise answers them above the session). HTMX fragments are left alone: they are parts of a page that
+    already carries the header, never a history entry of their own, and no-store on them made the autosave of
+    the self-assessment entry page race its own submit (409) in the phone journey."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not response.streaming
+            and not response.has_header("Content-Disposition")
+            and not request.headers.get("HX-Request")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

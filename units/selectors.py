@@ -7,6 +7,7 @@ and lookup in the portal filters through `Scope.q()`; views never filter by hand
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from .models import (
     UnitVersion,
     User,
     fold,
+    nfc,
 )
 
 
@@ -183,8 +185,13 @@ def unit_roots_for_user(user) -> QuerySet[Unit]:
     return qs.filter(pk__in=scope.unit_ids).order_by("depth", "name")
 
 
-def unit_children(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(parent=unit).select_related("kind").order_by("kind__sort_order", "name")
+def unit_children(unit: Unit, user) -> QuerySet[Unit]:
+    """The children of `unit` the user reaches (each is a link to its page; the others would answer 404)."""
+    return (
+        Unit.objects.filter(scope_for(user).q(), parent=unit)
+        .select_related("kind")
+        .order_by("kind__sort_order", "name")
+    )
 
 
 def unit_search(user, text: str, kind_code: str | None = None) -> QuerySet[Unit]:
@@ -268,6 +275,38 @@ def person_get_for_user(user, public_id: str) -> Person:
     return person
 
 
+def person_possible_duplicates(
+    user, people: Iterable[tuple[str, dt.date | None]]
+) -> dict[tuple[str, dt.date], list[Person]]:
+    """Existing people with the same full name (ignoring case and spacing) and the same date of birth, keyed by
+    `duplicate_key`. Only people on units the user reaches are looked at (None: a system job, everyone), so the
+    warning never shows another province's staff. One query, narrowed in SQL by the names and the dates."""
+    wanted = {(key, name) for name, born in people if (key := duplicate_key(name, born)) is not None}
+    if not wanted:
+        return {}
+    spellings = set()
+    for _key, name in wanted:
+        written = " ".join(nfc(name).split())
+        spellings |= {written, written.title(), written.lower(), written.upper()}
+    qs = Person.objects.filter(date_of_birth__in={key[1] for key, _name in wanted}, full_name__in=spellings)
+    if user is not None:
+        qs = qs.filter(scope_for(user).q("unit__"))
+    keys = {key for key, _name in wanted}
+    found: dict[tuple[str, dt.date], list[Person]] = {}
+    for person in qs.select_related("unit").order_by("full_name", "pk"):
+        key = duplicate_key(person.full_name, person.date_of_birth)
+        if key in keys:
+            found.setdefault(key, []).append(person)
+    return found
+
+
+def duplicate_key(full_name: str, date_of_birth: dt.date | None) -> tuple[str, dt.date] | None:
+    """What makes two staff records look like one person: the full name (NFC, any case and spacing) and the
+    date of birth. None without a date of birth: a name alone is too common to warn about."""
+    name = " ".join(nfc(full_name).casefold().split())
+    return (name, date_of_birth) if name and date_of_birth else None
+
+
 def _postings():
     from .models import Posting
 
@@ -282,6 +321,48 @@ def membership_list(unit: Unit, *, include_past: bool = False) -> QuerySet[Membe
     if not include_past:
         qs = qs.filter(revoked_at__isnull=True)
     return qs.order_by("revoked_at", "role", "user__last_name", "user__username")
+
+
+def accounts_in_scope(user) -> QuerySet[User]:
+    """Active accounts inside the user's scope: of a person on the roll of a unit the user reaches, or holding
+    a current role at such a unit. Roles are granted to these accounts only, so one province cannot attach
+    (or even find) another province's account."""
+    scope = scope_for(user)
+    accounts = User.objects.filter(is_active=True)
+    if scope.is_superuser:
+        return accounts
+    reached = Unit.objects.filter(scope.q())
+    holders = Membership.objects.current().filter(revoked_at__isnull=True, unit__in=reached).values("user_id")
+    return accounts.filter(Q(person__unit__in=reached) | Q(pk__in=holders))
+
+
+def account_for_grant(user, login: str) -> User | None:
+    """The account a role may be granted to, named by username or e-mail, among `accounts_in_scope(user)`.
+    None when nobody has that name and when its holder lies outside the scope alike: the caller answers both
+    with one message, so the page tells nothing about who exists elsewhere."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    accounts = accounts_in_scope(user)
+    by_name = accounts.filter(username__iexact=login).first()
+    if by_name is not None:
+        return by_name
+    by_email = list(accounts.filter(email__iexact=login).distinct()[:2])
+    return by_email[0] if len(by_email) == 1 else None
+
+
+def person_for_invitation(user, email: str) -> Person | None:
+    """The one active person without an account whose staff record, on a unit the user reaches, carries this
+    e-mail: an invitation creates their account inside the scope."""
+    email = (email or "").strip()
+    if "@" not in email:
+        return None
+    people = list(
+        Person.objects.filter(
+            scope_for(user).q("unit__"), email__iexact=email, user__isnull=True, active=True
+        ).select_related("unit")[:2]
+    )
+    return people[0] if len(people) == 1 else None
 
 
 def membership_get_for_user(user, public_id: str) -> Membership:

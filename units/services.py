@@ -6,13 +6,14 @@ Callers pass the acting user; permission is checked by the view (rules) and the 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, selectors
 from .models import (
     BlockMembership,
     EmulationBlock,
@@ -219,8 +220,35 @@ def unit_merge(source: Unit, target: Unit, *, effective: dt.date, actor=None, no
 PERSON_FIELDS = ("code", "full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
 
 
+class PossibleDuplicatePerson(ValidationError):
+    """A new person's full name and date of birth match people already on the roll (`matches`)."""
+
+    def __init__(self, matches: list[Person]):
+        self.matches = matches
+        super().__init__(
+            _(
+                "Đã có %(n)s cán bộ trùng họ tên và ngày sinh: %(names)s. Nếu đây là cùng một người, hãy mở hồ sơ "
+                "đã có (chuyển đơn vị nếu cần) thay vì tạo mới; nếu là người khác, đánh dấu “Vẫn tạo” rồi lưu lại."
+            )
+            % {
+                "n": len(matches),
+                "names": "; ".join(f"{p.full_name} ({p.code}, {p.unit.name})" for p in matches),
+            }
+        )
+
+
 @transaction.atomic
-def person_create(*, unit: Unit, actor=None, start: dt.date | None = None, **data) -> Person:
+def person_create(
+    *, unit: Unit, actor=None, start: dt.date | None = None, confirm_duplicate: bool = False, **data
+) -> Person:
+    """Adds a person to a unit's roll. A second record of the same person (same full name and date of birth,
+    in the same unit or under a new code elsewhere in the actor's reach) splits their award ledger and hides
+    the "no same award within N years" check, so it is refused until the caller confirms it is someone else."""
+    if not confirm_duplicate:
+        found = selectors.person_possible_duplicates(actor, [(data.get("full_name", ""), data.get("date_of_birth"))])
+        matches = [p for people in found.values() for p in people]
+        if matches:
+            raise PossibleDuplicatePerson(matches)
     person = Person(unit=unit, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
     person.full_clean()
     person.save()
@@ -301,9 +329,12 @@ def membership_grant(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
 ) -> Membership:
-    """Gives `user` a role at `unit`. Granting the same open role twice is a no-op returning the row."""
+    """Gives `user` a role at `unit`. Granting the same open role twice is a no-op returning the row. An
+    acting user grants only to accounts inside their own scope (selectors.accounts_in_scope)."""
     if role not in Role.values:
         raise ValidationError(_("Vai trò không hợp lệ."))
+    if actor is not None and not selectors.accounts_in_scope(actor).filter(pk=user.pk).exists():
+        raise ValidationError(grant_not_found_message(user.get_username()))
     if valid_from and valid_to and valid_to <= valid_from:
         raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
     existing = Membership.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).first()
@@ -326,6 +357,51 @@ def membership_grant(
     except IntegrityError:
         # A concurrent grant of the same role won the race: return the row it created.
         return Membership.objects.get(user=user, unit=unit, role=role, revoked_at__isnull=True)
+
+
+def grant_not_found_message(login: str) -> str:
+    """One answer for a name nobody has and for an account outside the granting user's scope."""
+    return _(
+        "Không tìm thấy tài khoản hoặc cán bộ “%(login)s” trong phạm vi đơn vị bạn quản lý. Người chưa có tài "
+        "khoản: nhập thư điện tử ghi trong hồ sơ cán bộ của họ để gửi thư mời."
+    ) % {"login": login}
+
+
+@dataclass(frozen=True)
+class GrantResult:
+    membership: Membership
+    invited: Person | None = None  # the person whose account the grant created (they get a set-password e-mail)
+
+
+@transaction.atomic
+def membership_grant_by_login(
+    *,
+    login: str,
+    unit: Unit,
+    role: str,
+    actor,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> GrantResult:
+    """Grants a role to the account named `login` (username or e-mail) inside the actor's scope, or, when
+    `login` is the e-mail on the staff record of a person in that scope who has no account yet, creates their
+    account (an invitation: they set a password from the e-mail) and grants the role to it. Anything else,
+    unknown or outside the scope, gets the same refusal."""
+    login = (login or "").strip()
+    user = selectors.account_for_grant(actor, login)
+    invited = None
+    if user is None:
+        invited = selectors.person_for_invitation(actor, login)
+        if invited is None or User.objects.filter(email__iexact=login).exists():
+            raise ValidationError(grant_not_found_message(login))
+        username = invited.email.lower()
+        if User.objects.filter(username__iexact=username).exists():
+            username = f"{username}.{invited.public_id.lower()}"
+        user = person_create_account(invited, username=username, email=invited.email)
+    membership = membership_grant(
+        user=user, unit=unit, role=role, actor=actor, valid_from=valid_from, valid_to=valid_to
+    )
+    return GrantResult(membership, invited)
 
 
 @transaction.atomic

@@ -96,7 +96,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
-    children = paginate(request, selectors.unit_children(unit), size=100)
+    children = paginate(request, selectors.unit_children(unit, request.user), size=100)
     # Only units the user may open are links (a council secretary sees the Phòng, not its schools).
     reachable = selectors.scope_for(request.user).reachable_pks(children)
     return render(
@@ -109,7 +109,7 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     scope = selectors.scope_for(request.user)
-    children = paginate(request, selectors.unit_children(unit))
+    children = paginate(request, selectors.unit_children(unit, request.user))
     return render(
         request,
         "units/unit_detail.html",
@@ -239,17 +239,27 @@ def person_create(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     require(request.user, "units.manage_people", unit)
     form = PersonForm(form_data(request))
+    duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
                 unit=unit, actor=request.user, start=timezone.localdate(), **form.cleaned_data
             )
+        except services.PossibleDuplicatePerson as exc:
+            duplicates = exc.matches
+            form.add_error("confirm_duplicate", exc.messages)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Đã thêm cán bộ “%(name)s”.") % {"name": person.full_name})
             return redirect("units:person_detail", public_id=person.public_id)
-    return render(request, "units/person_form.html", {"form": form, "unit": unit, "title": _("Thêm cán bộ")})
+    if not duplicates and not form["confirm_duplicate"].value():
+        del form.fields["confirm_duplicate"]  # the box appears only once a possible duplicate was shown
+    return render(
+        request,
+        "units/person_form.html",
+        {"form": form, "unit": unit, "title": _("Thêm cán bộ"), "duplicates": duplicates},
+    )
 
 
 @login_required
@@ -275,6 +285,7 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, public_id)
     require(request.user, "units.change_person", person)
     form = PersonForm(form_data(request), instance=person)
+    del form.fields["confirm_duplicate"]  # an edit changes an existing record, it creates no second one
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(person, actor=request.user, **form.cleaned_data)
@@ -328,8 +339,8 @@ def membership_list(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.membership_grant(
-                    user=data["login"],
+                result = services.membership_grant_by_login(
+                    login=data["login"],
                     unit=unit,
                     role=data["role"],
                     actor=request.user,
@@ -337,9 +348,18 @@ def membership_list(request: HttpRequest, code: str) -> HttpResponse:
                     valid_to=data["valid_to"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                form.add_error("login", exc.messages)
             else:
-                messages.success(request, _("Đã phân quyền cho %(user)s.") % {"user": data["login"]})
+                user = result.membership.user
+                if result.invited is not None:
+                    services.account_send_password_setup(request, user.email)
+                    messages.success(
+                        request,
+                        _("Đã tạo tài khoản cho %(name)s, phân quyền và gửi thư mời đặt mật khẩu tới %(email)s.")
+                        % {"name": result.invited.full_name, "email": user.email},
+                    )
+                else:
+                    messages.success(request, _("Đã phân quyền cho %(user)s.") % {"user": user})
                 return redirect("units:membership_list", code=unit.code)
     return render(
         request,

@@ -211,14 +211,18 @@ def quota_rows(award_round: AwardRound, units: list[Unit]) -> list[dict]:
     return result
 
 
-def board(award_round: AwardRound, unit: Unit) -> dict:
-    """Counts of the round's nominations under `unit`: by state, and by child unit and state."""
+def board(award_round: AwardRound, unit: Unit, user) -> dict:
+    """Counts of the round's nominations under `unit`: by state, and by child unit and state. The child rows
+    (each a filter link) are the children the user reaches: a role held at the Bộ or a Sở's own level does not
+    reach its provinces' or Phòng's units, whose filter would answer 404 and whose counts are not theirs."""
     rows = Nomination.objects.filter(round=award_round, unit__path__startswith=unit.path)
     by_state = dict(rows.values_list("state").annotate(n=Count("pk")).order_by())
     depth = unit.depth + 1
     children = {
         c.path: c
-        for c in Unit.objects.filter(parent=unit, is_internal=False).order_by("name").only("pk", "name", "code", "path")
+        for c in Unit.objects.filter(scope_for(user).q(), parent=unit, is_internal=False)
+        .order_by("name")
+        .only("pk", "name", "code", "path")
     }
     by_child: dict[str, Counter] = {}
     if children:

@@ -19,7 +19,7 @@ from nominations.models import Quota
 from units import audit, services
 from units.models import AuditEntry, Role
 
-from ..factories import UserFactory, enroll_totp, grant, totp_code
+from ..factories import PersonFactory, UserFactory, enroll_totp, grant, totp_code
 from ..nominations.helpers import as_user, campaign_000, council_pass, dossier, heads, ready
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +188,7 @@ def test_transitions_are_logged_with_actor_address_and_before_after(cast):
 
 def test_role_grant_is_logged_and_entries_are_append_only(cast):
     newcomer = UserFactory(username="gv_moi")
+    PersonFactory(unit=cast.school_a, user=newcomer)  # on the school's roll: inside the head's scope
     client = as_user(cast.principal_a)
     r = client.post(
         reverse("units:membership_list", args=[cast.school_a.code]),

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from units.models import BlockMembership, Membership, Person, Role, Unit, UnitVersion
 
-from ..factories import UserFactory
+from ..factories import PersonFactory, UserFactory
 
 
 def test_tree_shows_only_what_the_user_reaches(cast, login):
@@ -77,6 +77,7 @@ def test_duplicate_person_code_is_a_clear_error(cast, login):
 
 def test_head_grants_staff_role_but_not_officer(cast, login):
     newcomer = UserFactory(username="gv_moi", email="gvmoi@example.edu.vn")
+    PersonFactory(unit=cast.school_a, full_name="Giáo viên Mới", user=newcomer)  # on the school's roll: in scope
     client = login(cast.principal_a)
     url = reverse("units:membership_list", args=["TRUONG-A"])
     page = client.get(url).text
