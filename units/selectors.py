@@ -185,13 +185,10 @@ def unit_roots_for_user(user) -> QuerySet[Unit]:
     return qs.filter(pk__in=scope.unit_ids).order_by("depth", "name")
 
 
-def unit_children(unit: Unit, user) -> QuerySet[Unit]:
-    """The children of `unit` the user reaches (each is a link to its page; the others would answer 404)."""
-    return (
-        Unit.objects.filter(scope_for(user).q(), parent=unit)
-        .select_related("kind")
-        .order_by("kind__sort_order", "name")
-    )
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    """The children of a unit the user may see. Only those the user reaches are links (`Scope.reachable_pks`):
+    a council secretary at a Phòng sees its schools' names, never a link that would answer 404."""
+    return Unit.objects.filter(parent=unit).select_related("kind").order_by("kind__sort_order", "name")
 
 
 def unit_search(user, text: str, kind_code: str | None = None) -> QuerySet[Unit]:

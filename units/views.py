@@ -96,7 +96,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
-    children = paginate(request, selectors.unit_children(unit, request.user), size=100)
+    children = paginate(request, selectors.unit_children(unit), size=100)
     # Only units the user may open are links (a council secretary sees the Phòng, not its schools).
     reachable = selectors.scope_for(request.user).reachable_pks(children)
     return render(
@@ -109,7 +109,7 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, code)
     scope = selectors.scope_for(request.user)
-    children = paginate(request, selectors.unit_children(unit, request.user))
+    children = paginate(request, selectors.unit_children(unit))
     return render(
         request,
         "units/unit_detail.html",
