@@ -44,6 +44,7 @@ from .models import (
     Submission,
     SubmissionItem,
 )
+from .signature_rules import dossier_signature_enforce
 
 State = Nomination.State
 SubState = Submission.State
@@ -146,7 +147,14 @@ def award_form_for_plan(plan: AwardPlan) -> AwardForm:
 
 
 def round_create(
-    campaign: Campaign, *, kind: str, school_year: str, actor, period: str = "", name: str = ""
+    campaign: Campaign,
+    *,
+    kind: str,
+    school_year: str,
+    actor,
+    period: str = "",
+    name: str = "",
+    signatures_required: bool = False,
 ) -> AwardRound:
     """Opens a round of a published campaign from the award forms its plan offers for that kind of round:
     the forms, the quotas as the plan states them (on the issuing unit), the plan's nomination and council
@@ -176,6 +184,7 @@ def round_create(
             council_deadline=council,
             dossier_items=list(AwardRound.Item.values),
             copies=max((p.copies or 1) for p in plans),
+            signatures_required=signatures_required,
             created_by=actor,
         )
         for plan in plans:
@@ -841,7 +850,9 @@ def _submission_quotas(submission: Submission) -> list[Quota]:
     )
 
 
-def submission_submit(submission: Submission, *, actor, version, now: dt.datetime | None = None) -> Submission:
+def submission_submit(
+    submission: Submission, *, actor, version, now: dt.datetime | None = None, confirm_signer: bool = False
+) -> Submission:
     """The head signs and sends the dossier: every item on the checklist present, within the deadline
     (or reopened), within the unit's quotas; a second press of the button is refused."""
     now = now or timezone.now()
@@ -864,6 +875,7 @@ def submission_submit(submission: Submission, *, actor, version, now: dt.datetim
                     for c in missing
                 ]
             )
+        dossier_signature_enforce(submission, confirmed=confirm_signer)  # the round's "phải ký số" rule
         if submission_locked(submission, now):
             ob = _obligation(submission)
             raise ValidationError(

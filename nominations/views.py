@@ -32,6 +32,7 @@ from .forms import (
     DossierForm,
     DossierReopenForm,
     DossierReturnForm,
+    DossierSendForm,
     HandDownForm,
     NominationCreateForm,
     NominationEvidenceForm,
@@ -40,10 +41,10 @@ from .forms import (
     ReasonForm,
     ReportForm,
     RoundCreateForm,
-    VersionedForm,
 )
 from .models import AwardRound, CouncilMeeting, Decision, Nomination, Objection, Quota, Subject, Submission
 from .rules import DOSSIER_ROLES, REVIEW_ROLES, acts_at
+from .signature_rules import dossier_signature
 
 UNKNOWN_ACTION = _("Thao tác không hợp lệ. Hãy tải lại trang rồi thử lại.")
 
@@ -108,7 +109,11 @@ def round_create(request: HttpRequest, public_id: str) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError([])
         award_round = services.round_create(
-            campaign, kind=form.cleaned_data["kind"], school_year=form.cleaned_data["school_year"], actor=request.user
+            campaign,
+            kind=form.cleaned_data["kind"],
+            school_year=form.cleaned_data["school_year"],
+            actor=request.user,
+            signatures_required=form.cleaned_data["ky_so"],
         )
     except ValidationError as exc:
         form_errors(form, exc)
@@ -620,7 +625,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
         if action not in ("save", "submit", "return", "reopen"):
             messages.error(request, UNKNOWN_ACTION)
             return redirect(reverse("nominations:submission", args=[public_id]))
-        form = {"save": DossierForm, "submit": VersionedForm, "return": DossierReturnForm}.get(
+        form = {"save": DossierForm, "submit": DossierSendForm, "return": DossierReturnForm}.get(
             action, DossierReopenForm
         )(request.POST, request.FILES)
         if action != "submit":
@@ -629,7 +634,8 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
             if action == "submit":
                 require(request.user, "nominations.sign_dossier", sub)
                 version = form.cleaned_data["version"] if form.is_valid() else None
-                services.submission_submit(sub, actor=request.user, version=version)
+                confirm = form.is_valid() and form.cleaned_data["xac_nhan_nguoi_ky"]
+                services.submission_submit(sub, actor=request.user, version=version, confirm_signer=confirm)
                 messages.success(request, _("Đã ký và gửi hồ sơ lên %(u)s.") % {"u": sub.to_unit.name})
             elif action == "save":
                 require(request.user, "nominations.prepare_dossier", sub)
@@ -690,6 +696,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
             "candidates": [(n, n.pk in chosen) for n in candidates],
             "checklist": services.checklist(sub),
             "locked": services.submission_locked(sub),
+            "signature": dossier_signature(sub),
             "perms": perms,
             "editable": sub.state in (Submission.State.DRAFT, Submission.State.RETURNED),
             "form": forms["save"],
