@@ -24,6 +24,7 @@ from units.http import error_messages, form_errors, paginate, require
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import document_header, scope_for, unit_get_for_user
+from units.signatures import seal_pdf
 
 from . import rules, scoring, selectors, services, sets
 from .forms import (
@@ -339,7 +340,7 @@ def minutes(request: HttpRequest, public_id: str) -> HttpResponse:
     context["rows"] = selectors.answers_snapshot(assessment)
     context["header"] = document_header(assessment.unit)
     html = render_to_string("criteria/minutes_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = seal_pdf(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
     return FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,
