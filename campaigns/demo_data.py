@@ -327,7 +327,13 @@ CAMPAIGNS = [
         "targets": [
             ("1", "Tỷ lệ hồ sơ trực tuyến toàn trình của đơn vị", "percent", [("2025", None, 90)]),
             ("2", "Tỷ lệ nhiệm vụ được theo dõi trên môi trường điện tử", "percent", [("2025", None, 70)]),
-            ("3", "Cán bộ, viên chức có chữ ký số hoặc chữ ký điện tử", "percent", [("2025", None, 100)]),
+            (
+                "3",
+                "Cán bộ, viên chức có chữ ký số hoặc chữ ký điện tử",
+                "percent",
+                [("2025", None, 100)],
+                "signed_documents",
+            ),
             ("4", "Thanh toán không dùng tiền mặt", "percent", [("2025", None, 100)]),
         ],
         "tasks": [],

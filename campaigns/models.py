@@ -411,6 +411,13 @@ class Target(NFCModel):
     unit_label = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
     higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # A value the portal computes from its own data and shows beside the typed one (campaigns.measures).
+    measure = models.CharField(
+        _("tính từ dữ liệu"),
+        max_length=30,
+        blank=True,
+        choices=[("signed_documents", _("Tỷ lệ văn bản hồ sơ có chữ ký số hợp lệ, được tin cậy"))],
+    )
 
     class Meta:
         ordering = ["campaign", "order", "pk"]

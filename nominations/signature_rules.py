@@ -115,3 +115,29 @@ def late_note(status: DossierSignature) -> str:
     if not status.late:
         return ""
     return _("Ký sau hạn nộp hồ sơ (%(due)s).") % {"due": timezone.localtime(status.late).strftime("%H:%M %d/%m/%Y")}
+
+
+def signed_documents_share(unit, start: dt.date, end: dt.date):
+    """The seed 004 target "100% chữ ký số" from data: of the unit's dossier documents dated in [start, end)
+    (the tờ trình files of its dossiers, its self-assessment minutes and its evidence library's PDFs), how
+    many carry a valid, trusted signature."""
+    from campaigns.measures import Measured
+    from criteria.models import Assessment, EvidenceItem
+    from units.models import SignatureCheck
+    from units.signatures import checks_for
+
+    from .models import Submission
+
+    window = {"created_at__date__gte": start, "created_at__date__lt": end}
+    files = [s.attachment for s in Submission.objects.filter(from_unit=unit, **window).exclude(attachment="")]
+    files += [
+        a.minutes_file
+        for a in Assessment.objects.filter(unit=unit, minutes_at__date__gte=start, minutes_at__date__lt=end).exclude(
+            minutes_file=""
+        )
+    ]
+    files += [e.file for e in EvidenceItem.objects.filter(unit=unit, **window).exclude(file="")]
+    pdfs = [f for f in files if f.name.lower().endswith(".pdf")]
+    checks = checks_for(pdfs)
+    signed = sum(1 for f in pdfs if checks.get(f.name) and checks[f.name].status == SignatureCheck.Status.VALID)
+    return Measured(count=signed, total=len(pdfs), label=_("văn bản PDF trong hồ sơ, biên bản, minh chứng"))

@@ -21,6 +21,7 @@ from criteria.models import EvidenceItem
 from units.http import error_messages, form_errors, paginate, require
 from units.models import Person, Role, Unit
 from units.selectors import scope_for
+from units.signatures import attach_checks
 
 from . import selectors, services
 from .forms import (
@@ -355,7 +356,7 @@ def _detail_page(request, nomination: Nomination, *, errors=None, posted=None, a
             and bool(scope_for(request.user).roles_held_at(nomination.unit) & {Role.HEAD, Role.ADMIN}),
             "sections": _report_rows(nomination, posted),
             "problems": services.report_problems(nomination),
-            "evidence": list(nomination.evidence.all()),
+            "evidence": attach_checks(nomination.evidence.all(), "file"),
             "library": list(EvidenceItem.objects.filter(unit=nomination.unit)[:200]) if can_edit else [],
             "history": history,
             "errors": errors,

@@ -24,6 +24,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -135,6 +136,17 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def run_async(coro):
+    """pyHanko's API is async; run it here, or in a worker thread when this thread already runs an event loop
+    (an ASGI server, a browser test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _validate(embedded, store: TrustStore, moment: dt.datetime | None):
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -147,7 +159,7 @@ def _validate(embedded, store: TrustStore, moment: dt.datetime | None):
             moment=moment,
         )
 
-    return asyncio.run(
+    return run_async(
         async_validate_pdf_signature(embedded, signer_validation_context=context(), ts_validation_context=context())
     )
 
@@ -353,7 +365,7 @@ def seal_pdf(data: bytes) -> bytes:
     signer = _seal_signer(settings.SIGNATURE_SEAL_P12, settings.SIGNATURE_SEAL_PASSPHRASE)
     timestamper = timestamps.HTTPTimeStamper(settings.SIGNATURE_TSA_URL) if settings.SIGNATURE_TSA_URL else None
     out = io.BytesIO()
-    signers.sign_pdf(
+    signing = signers.async_sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(data), strict=False),
         signers.PdfSignatureMetadata(
             field_name="SealThiDua",
@@ -365,4 +377,5 @@ def seal_pdf(data: bytes) -> bytes:
         timestamper=timestamper,
         output=out,
     )
+    run_async(signing)
     return out.getvalue()

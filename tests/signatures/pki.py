@@ -120,12 +120,16 @@ def sign_pdf(pdf: bytes, who: Issued, pki: TestPKI, field: str = "Signature1") -
         signing_key=key,
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(pki.intermediate.cert)]),
     )
+    from units.signatures import run_async
+
     out = io.BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name=field, subfilter=None),
-        signer=signer,
-        output=out,
+    run_async(
+        signers.async_sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+            signers.PdfSignatureMetadata(field_name=field, subfilter=None),
+            signer=signer,
+            output=out,
+        )
     )
     return out.getvalue()
 

@@ -92,9 +92,10 @@ class Command(BaseCommand):
             services.part_save(campaign, AwardPlan, **award)
         for deadline in spec["deadlines"]:
             services.deadline_save(campaign, **deadline)
-        for order, (code, name, kind, values) in enumerate(spec["targets"], start=1):
+        for order, (code, name, kind, values, *measure) in enumerate(spec["targets"], start=1):
             services.target_save(
                 campaign,
+                measure=measure[0] if measure else "",
                 code=code,
                 order=order,
                 name=name,
