@@ -232,6 +232,11 @@ def verify_pdf(data: bytes, store: TrustStore | None = None) -> Verdict:
         return Verdict(is_pdf=True, readable=True, signatures=[_describe(e, store) for e in embedded])
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         return Verdict(is_pdf=True, readable=False, error=_("không đọc được tệp PDF (%(e)s)") % {"e": exc})
+    except Exception as exc:  # a malformed file must never turn an upload into a server error
+        logger.warning("signature check failed on a PDF: %r", exc)
+        return Verdict(
+            is_pdf=True, readable=False, error=_("không đọc được tệp PDF (%(e)s)") % {"e": type(exc).__name__}
+        )
 
 
 # --- stored checks -------------------------------------------------------------------------------------
