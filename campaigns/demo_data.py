@@ -545,6 +545,7 @@ def current_plans(today: dt.date) -> list[dict]:
 # of what the target measures (Target.measure), never matched from its wording.
 TARGET_MEASURES = {
     ("000", "b3"): "cashless",
+    ("3376", "3"): "signed_documents",
     ("3376", "4"): "cashless",
     ("cur-CG", "b3"): "cashless",
     ("cur-BP", "2"): "cashless",

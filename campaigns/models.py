@@ -395,7 +395,8 @@ class Obligation(models.Model):
 class Target(NFCModel):
     """A chỉ tiêu: what is measured and how (percentage, count, yes/no). `code` is the plan's own numbering
     ("b3", "4"); `measure` is the stable code of what a target measures when the portal reads it (the
-    cashless-payment check of the award eligibility), so no rule depends on how a plan words it."""
+    cashless-payment check of the award eligibility, the share of digitally signed documents computed beside
+    the typed value), so no rule depends on how a plan words it."""
 
     class Kind(models.TextChoices):
         PERCENT = "percent", _("Tỷ lệ % (tử số/mẫu số)")
@@ -404,17 +405,19 @@ class Target(NFCModel):
 
     class Measure(models.TextChoices):
         CASHLESS = "cashless", _("Thanh toán không dùng tiền mặt")
+        # Computed from the portal's own data and shown beside the typed value (campaigns.measures).
+        SIGNED_DOCUMENTS = "signed_documents", _("Tỷ lệ văn bản hồ sơ có chữ ký số hợp lệ, được tin cậy")
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(_("mã"), max_length=20, blank=True)
     measure = models.CharField(
         _("đo lường (mã cố định)"),
-        max_length=20,
+        max_length=30,
         choices=Measure.choices,
         blank=True,
         db_index=True,
-        help_text=_("Chọn khi chỉ tiêu được cổng dùng để kiểm tra điều kiện khen thưởng."),
+        help_text=_("Chọn khi cổng dùng chỉ tiêu để kiểm tra điều kiện khen thưởng hoặc tự tính từ dữ liệu."),
     )
     order = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(_("chỉ tiêu"), max_length=400)

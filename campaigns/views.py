@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from units.http import error_messages, form_data, paginate, require
 from units.models import Unit, UnitKind, school_year_of
 from units.selectors import scope_for, unit_get_for_user
+from units.signatures import check_for_file
 from units.uploads import check_upload
 
 from . import selectors, services
@@ -35,6 +36,7 @@ from .forms import (
     TargetValueChangeForm,
     TaskNoteForm,
 )
+from .measures import measured
 from .models import Campaign, Deadline, Obligation, Target, TargetReport, Task
 from .rules import EDITOR_ROLES
 
@@ -327,6 +329,7 @@ def campaign_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if tab == "van-ban":
         context["changes"] = campaign.changes.select_related("actor", "unit")[:100]
         context["attachment_form"] = AttachmentForm()
+        context["attachment_signature"] = check_for_file(campaign.attachment)
     template = f"campaigns/detail.html#{tab}" if request.htmx else "campaigns/detail.html"
     return render(request, template, context)
 
@@ -569,6 +572,7 @@ def target_report(request: HttpRequest, public_id: str, code: str, period: str) 
                 "target": target,
                 "report": reports.get(target.pk),
                 "goal": goal,
+                "measured": measured(target, unit, period) if target.measure else None,
                 "error": errors.get(target.pk),
                 "posted": forms[target.pk].typed() if target.pk in forms else None,
             }

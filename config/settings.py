@@ -344,3 +344,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Unit and person history rows are the audit trail of imports.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Digital signatures (units.signatures): the trust store that uploaded PDFs' signatures must chain to (a PEM
+# file or a folder of PEM/CRT files: the national root CA and the government specialised CA; none is shipped),
+# and the deployment's seal for the PDFs it generates (a PKCS#12 file and its passphrase; unset: not sealed).
+SIGNATURE_TRUST_ROOTS = env("SIGNATURE_TRUST_ROOTS", default="")
+SIGNATURE_SEAL_P12 = env("SIGNATURE_SEAL_P12", default="")
+SIGNATURE_SEAL_PASSPHRASE = env("SIGNATURE_SEAL_PASSPHRASE", default="")
+SIGNATURE_TSA_URL = env("SIGNATURE_TSA_URL", default="")

@@ -24,6 +24,7 @@ from units.http import error_messages, form_errors, paginate, require
 from units.importing import ImportFileError, read_table
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import document_header, scope_for, unit_get_for_user
+from units.signatures import attach_checks, check_for_file, seal_pdf
 
 from . import rules, scoring, selectors, services, sets
 from .forms import (
@@ -146,7 +147,8 @@ def _context(request: HttpRequest, assessment: Assessment, answers: dict | None 
 @require_GET
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, public_id)
-    return render(request, "criteria/detail.html", _context(request, assessment))
+    context = _context(request, assessment) | {"minutes_signature": check_for_file(assessment.minutes_file)}
+    return render(request, "criteria/detail.html", context)
 
 
 @login_required
@@ -339,7 +341,7 @@ def minutes(request: HttpRequest, public_id: str) -> HttpResponse:
     context["rows"] = selectors.answers_snapshot(assessment)
     context["header"] = document_header(assessment.unit)
     html = render_to_string("criteria/minutes_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = seal_pdf(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
     return FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,
@@ -388,6 +390,7 @@ def evidence_list(request: HttpRequest, code: str) -> HttpResponse:
     else:
         form = EvidenceForm()
     page = paginate(request, EvidenceItem.objects.filter(unit=unit).select_related("uploaded_by"))
+    page.object_list = attach_checks(page.object_list, "file")  # the digital-signature badge of each PDF
     return render(
         request,
         "criteria/evidence.html",

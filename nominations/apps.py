@@ -8,7 +8,12 @@ class NominationsConfig(AppConfig):
     verbose_name = _("Đề nghị khen thưởng")
 
     def ready(self) -> None:
+        from campaigns.measures import register
+
         from . import rules  # noqa: F401  (registers the permissions)
+        from .signature_rules import signed_documents_share
+
+        register("signed_documents", signed_documents_share)
 
         # The shipped report templates exist in every database: after migrate, and after a test flush.
         post_migrate.connect(_load_templates, sender=self, dispatch_uid="nominations.load_templates")

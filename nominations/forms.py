@@ -21,6 +21,13 @@ def count_field(label, **kwargs) -> forms.IntegerField:
 class RoundCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Đợt"), choices=AwardRound.Kind.choices)
     school_year = forms.CharField(label=_("Năm học"), max_length=9, validators=[validate_school_year])
+    ky_so = forms.BooleanField(label=_("Tờ trình và biên bản phải ký số"), required=False)
+
+
+class DossierSendForm(VersionedForm):
+    """The head sends the dossier; confirms the signer when the signature is not the head's or a deputy's."""
+
+    xac_nhan_nguoi_ky = forms.BooleanField(required=False)
 
 
 class QuotaForm(forms.Form):

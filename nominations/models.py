@@ -167,6 +167,7 @@ class AwardRound(NFCModel):
     )
     dossier_items = models.JSONField(_("thành phần hồ sơ"), default=list)
     copies = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+    signatures_required = models.BooleanField(_("tờ trình và biên bản phải ký số"), default=False)
     objection_days = models.PositiveSmallIntegerField(_("số ngày công khai lấy ý kiến"), default=7)
     open = models.BooleanField(_("đang nhận hồ sơ"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

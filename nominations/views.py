@@ -21,6 +21,7 @@ from criteria.models import EvidenceItem
 from units.http import error_messages, form_errors, paginate, require
 from units.models import Person, Role, Unit
 from units.selectors import scope_for
+from units.signatures import attach_checks
 
 from . import selectors, services
 from .forms import (
@@ -32,6 +33,7 @@ from .forms import (
     DossierForm,
     DossierReopenForm,
     DossierReturnForm,
+    DossierSendForm,
     HandDownForm,
     NominationCreateForm,
     NominationEvidenceForm,
@@ -40,10 +42,10 @@ from .forms import (
     ReasonForm,
     ReportForm,
     RoundCreateForm,
-    VersionedForm,
 )
 from .models import AwardRound, CouncilMeeting, Decision, Nomination, Objection, Quota, Subject, Submission
 from .rules import DOSSIER_ROLES, REVIEW_ROLES, acts_at
+from .signature_rules import dossier_signature
 
 UNKNOWN_ACTION = _("Thao tác không hợp lệ. Hãy tải lại trang rồi thử lại.")
 
@@ -108,7 +110,11 @@ def round_create(request: HttpRequest, public_id: str) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError([])
         award_round = services.round_create(
-            campaign, kind=form.cleaned_data["kind"], school_year=form.cleaned_data["school_year"], actor=request.user
+            campaign,
+            kind=form.cleaned_data["kind"],
+            school_year=form.cleaned_data["school_year"],
+            actor=request.user,
+            signatures_required=form.cleaned_data["ky_so"],
         )
     except ValidationError as exc:
         form_errors(form, exc)
@@ -350,7 +356,7 @@ def _detail_page(request, nomination: Nomination, *, errors=None, posted=None, a
             and bool(scope_for(request.user).roles_held_at(nomination.unit) & {Role.HEAD, Role.ADMIN}),
             "sections": _report_rows(nomination, posted),
             "problems": services.report_problems(nomination),
-            "evidence": list(nomination.evidence.all()),
+            "evidence": attach_checks(nomination.evidence.all(), "file"),
             "library": list(EvidenceItem.objects.filter(unit=nomination.unit)[:200]) if can_edit else [],
             "history": history,
             "errors": errors,
@@ -620,7 +626,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
         if action not in ("save", "submit", "return", "reopen"):
             messages.error(request, UNKNOWN_ACTION)
             return redirect(reverse("nominations:submission", args=[public_id]))
-        form = {"save": DossierForm, "submit": VersionedForm, "return": DossierReturnForm}.get(
+        form = {"save": DossierForm, "submit": DossierSendForm, "return": DossierReturnForm}.get(
             action, DossierReopenForm
         )(request.POST, request.FILES)
         if action != "submit":
@@ -629,7 +635,8 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
             if action == "submit":
                 require(request.user, "nominations.sign_dossier", sub)
                 version = form.cleaned_data["version"] if form.is_valid() else None
-                services.submission_submit(sub, actor=request.user, version=version)
+                confirm = form.is_valid() and form.cleaned_data["xac_nhan_nguoi_ky"]
+                services.submission_submit(sub, actor=request.user, version=version, confirm_signer=confirm)
                 messages.success(request, _("Đã ký và gửi hồ sơ lên %(u)s.") % {"u": sub.to_unit.name})
             elif action == "save":
                 require(request.user, "nominations.prepare_dossier", sub)
@@ -690,6 +697,7 @@ def submission(request: HttpRequest, public_id: str) -> HttpResponse:
             "candidates": [(n, n.pk in chosen) for n in candidates],
             "checklist": services.checklist(sub),
             "locked": services.submission_locked(sub),
+            "signature": dossier_signature(sub),
             "perms": perms,
             "editable": sub.state in (Submission.State.DRAFT, Submission.State.RETURNED),
             "form": forms["save"],

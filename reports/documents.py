@@ -6,6 +6,7 @@ receive plain data (built here from selectors; the templates never query). Each 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from collections.abc import Callable
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from units.selectors import document_header
+from units.signatures import seal_pdf
 
 from .models import IssuedDocument, ReportJob
 
@@ -43,10 +45,41 @@ def register(job: ReportJob, *, kind: str, number: str, issued_on, issuer: str, 
     return {"code": doc.code, "url": url, "qr": _qr(url)}
 
 
+def issued_file(doc: IssuedDocument) -> dict:
+    """What the verification page says about the file a document was issued in: sealed by the portal or
+    not, and whether a hash of the original is kept to compare a copy with."""
+    job = doc.job
+    return {
+        "sealed": bool(job and job.sealed),
+        "sha256": job.sha256 if job else "",
+        "built_at": job and job.finished_at,
+    }
+
+
+def compare_with_issued(doc: IssuedDocument, data: bytes) -> dict:
+    """A file a person holds, against the document's original: the same bytes (SHA-256) or not, and what its
+    digital signatures say (checked, not stored: the page is public)."""
+    from units.models import SignatureCheck
+    from units.signatures import summary, verify_pdf
+
+    digest = hashlib.sha256(data).hexdigest()
+    original = issued_file(doc)["sha256"]
+    verdict = verify_pdf(data)
+    check = SignatureCheck(sha256=digest, status=verdict.status, signatures=verdict.signatures)
+    return {
+        "sha256": digest,
+        "known": bool(original),
+        "matches": bool(original) and digest == original,
+        "is_pdf": verdict.is_pdf,
+        "signatures": summary(check) if verdict.is_pdf else "",
+        "check": check,
+    }
+
+
 def pdf_from_html(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return seal_pdf(HTML(string=html, base_url=settings.SITE_URL).write_pdf())
 
 
 def _render(template: str, context: dict) -> bytes:

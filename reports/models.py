@@ -41,6 +41,10 @@ class ReportJob(models.Model):
     message = models.CharField(_("thông báo"), max_length=500, blank=True)
     file = models.FileField(_("tệp"), upload_to="reports/", blank=True, max_length=200)
     size = models.PositiveBigIntegerField(default=0)
+    # The built file's SHA-256 and whether it carries the deployment's seal: the verification page compares
+    # a file a person holds with them.
+    sha256 = models.CharField(max_length=64, blank=True)
+    sealed = models.BooleanField(_("đóng dấu số"), default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

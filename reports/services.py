@@ -7,6 +7,7 @@ file name, replacing what a broken run left, so there is never a second file."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 
@@ -21,6 +22,7 @@ from openpyxl import Workbook
 
 from units import notify
 from units.models import Message, Unit
+from units.signatures import seal_configured
 
 from . import documents, excel
 from .models import ReportJob
@@ -140,6 +142,8 @@ def job_run(job_id: int) -> ReportJob | None:
         progress=100,
         title=title[:300],
         size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        sealed=not job.is_excel and seal_configured(),
         finished_at=now,
         expires_at=now + dt.timedelta(days=settings.REPORT_RETENTION_DAYS),
         message="",

@@ -3,6 +3,7 @@ verification of issued documents. A job and its file belong to the requester alo
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from units.http import error_messages, paginate, require
 from units.models import Unit, school_year_of, validate_school_year
 from units.selectors import scope_for
 
-from . import services
+from . import documents, services
 from .models import IssuedDocument, ReportJob
 from .rules import EXPORT_ROLES
 
@@ -173,8 +174,21 @@ def download(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: confirms a document's number, date and issuer from the code printed beside its QR."""
+    """Public: confirms a document's number, date and issuer from the code printed beside its QR, whether the
+    portal sealed it, and (POST) whether a file a person holds is the original."""
     doc = IssuedDocument.objects.filter(code=code.upper()[:16]).first()
-    return render(request, "reports/verify.html", {"doc": doc, "code": code}, status=200 if doc else 404)
+    comparison, problem = None, ""
+    if request.method == "POST" and doc is not None:
+        upload = request.FILES.get("tep")
+        if upload is None or upload.size == 0:
+            problem = _("Hãy chọn tệp cần đối chiếu.")
+        elif upload.size > settings.UPLOAD_MAX_BYTES:
+            problem = _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        else:
+            comparison = documents.compare_with_issued(doc, upload.read())
+    context = {"doc": doc, "code": code, "comparison": comparison, "problem": problem}
+    if doc is not None:
+        context["issued"] = documents.issued_file(doc)
+    return render(request, "reports/verify.html", context, status=200 if doc else 404)

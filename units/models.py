@@ -598,3 +598,53 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Nhật ký hệ thống không được xóa."))
+
+
+class SignatureCheck(models.Model):
+    """What units.signatures found in one file's content (keyed by its SHA-256): one row per distinct file,
+    whatever record it is attached to. Checked against the trust store whose fingerprint is `trust_key`; a
+    changed store makes the row stale and the file is checked again."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("hợp lệ")
+        INVALID = "invalid", _("chữ ký không hợp lệ")
+        MODIFIED = "modified", _("tệp bị sửa sau khi ký")
+        UNSIGNED = "unsigned", _("không có chữ ký số")
+        UNREADABLE = "unreadable", _("không đọc được tệp PDF")
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(_("chữ ký số"), max_length=12, choices=Status.choices)
+    signatures = models.JSONField(default=list, blank=True)
+    trust_key = models.CharField(max_length=64, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kiểm tra chữ ký số")
+        verbose_name_plural = _("kiểm tra chữ ký số")
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        from units.signatures import summary
+
+        return summary(self)
+
+    @property
+    def tone(self) -> str:
+        return {"valid": "ok", "unsigned": "none"}.get(self.status, "err")
+
+    @property
+    def rows(self) -> list[dict]:
+        from units.signatures import display_rows
+
+        return display_rows(self.signatures)
+
+
+class StoredFileDigest(models.Model):
+    """Which content a stored file name holds, so a page finds its files' signature checks in one query."""
+
+    name = models.CharField(max_length=300, unique=True)
+    sha256 = models.CharField(max_length=64, db_index=True)

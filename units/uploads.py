@@ -18,6 +18,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from units.signatures import check_content as check_signatures
+
 EICAR = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
 OOXML = {
@@ -164,4 +166,6 @@ def check_upload(upload, accept: tuple[str, ...] = ("pdf", "image", "office")) -
             "Tệp PDF “%(name)s” chứa mã lệnh (JavaScript) hoặc tệp nhúng nên không được nhận. "
             "Hãy in lại ra PDF thường rồi tải lên."
         ) % {"name": upload.name}, None
+    if sniffed[0] == "pdf":
+        check_signatures(data)  # stored by content hash; pages show it beside the file (units.signatures)
     return None, Checked(content_type=sniffed[1], extension=sniffed[2], size=upload.size)

@@ -22,6 +22,7 @@ from units.uploads import check_upload
 
 from ..models import AwardRound, Nomination, NominationEvent, Quota, Subject, Submission, SubmissionItem
 from ..selectors import checklist, forwarded_by, obligation_of, submission_candidates, submission_locked
+from ..signature_rules import dossier_signature_enforce
 from ..transitions import NOMINATION, SUBMISSION
 from .common import State, history, stale, subject_label
 
@@ -179,15 +180,19 @@ def _move_up(submission: Submission, moving: list[Nomination], actor, now: dt.da
     transition_many(SUBMISSION, below, SubState.FORWARDED)
 
 
-def submission_submit(submission: Submission, *, actor, version, now: dt.datetime | None = None) -> Submission:
+def submission_submit(
+    submission: Submission, *, actor, version, now: dt.datetime | None = None, confirm_signer: bool = False
+) -> Submission:
     """The head signs and sends the dossier: every item on the checklist present, within the deadline
-    (or reopened), within the unit's quotas; a second press of the button is refused."""
+    (or reopened), within the unit's quotas, signed digitally where the round requires it; a second press of
+    the button is refused."""
     now = now or timezone.now()
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update().select_related("round", "from_unit__kind").get(pk=submission.pk)
         )
         _check_sendable(submission, version, now)
+        dossier_signature_enforce(submission, confirmed=confirm_signer)  # the round's "phải ký số" rule
         target = _send_target(submission)
         moving = [
             i.nomination

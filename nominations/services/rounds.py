@@ -74,7 +74,14 @@ def award_form_for_plan(plan: AwardPlan) -> AwardForm:
 
 
 def round_create(
-    campaign: Campaign, *, kind: str, school_year: str, actor, period: str = "", name: str = ""
+    campaign: Campaign,
+    *,
+    kind: str,
+    school_year: str,
+    actor,
+    period: str = "",
+    name: str = "",
+    signatures_required: bool = False,
 ) -> AwardRound:
     """Opens a round of a published campaign from the award forms its plan offers for that kind of round:
     the forms, the quotas as the plan states them (on the issuing unit), the plan's nomination and council
@@ -104,6 +111,7 @@ def round_create(
             council_deadline=council,
             dossier_items=list(AwardRound.Item.values),
             copies=max((p.copies or 1) for p in plans),
+            signatures_required=signatures_required,
             created_by=actor,
         )
         for plan in plans:
