@@ -79,8 +79,9 @@ def entry_save(
     now: dt.datetime | None = None,
 ) -> CriterionEntry:
     """Saves the answers of one criterion. Refused when the criterion changed since the page was opened
-    (someone else saved it: nothing is overwritten, the page keeps what this user typed), when the
-    assessment is not in an editable state, or after the deadline unless reopened."""
+    (someone else saved it: nothing is overwritten, the page keeps what this user typed) unless the page asks
+    for exactly what is stored, when the assessment is not in an editable state, or after the deadline
+    unless reopened."""
     now = now or timezone.now()
     with transaction.atomic():
         entry = (
@@ -90,7 +91,12 @@ def entry_save(
         )
         assessment = Assessment.objects.select_related("unit", "indicator_set").get(pk=entry.assessment_id)
         require_editable(assessment, now)
+        to_save, problems, changed = _prepared_answers(entry, assessment, values, evidence)
         if entry.version != version:
+            if not changed and not problems:
+                # A stale page that asks for exactly what is stored loses nothing: typically the page's own
+                # autosave landed a moment before the "Lưu" button was pressed. Nothing to write.
+                return entry
             who = entry.updated_by.get_full_name() if entry.updated_by else _("người khác")
             when = timezone.localtime(entry.updated_at).strftime("%H:%M %d/%m/%Y") if entry.updated_at else ""
             raise ValidationError(
@@ -100,28 +106,54 @@ def entry_save(
                 )
                 % {"code": entry.criterion.code, "who": who, "when": when}
             )
-        indicators = list(Indicator.objects.filter(criterion_id=entry.criterion_id))
-        answers = {a.indicator_id: a for a in Answer.objects.filter(entry=entry)}
-        problems: list[str] = []
-        allowed_evidence = set(EvidenceItem.objects.filter(unit=assessment.unit).values_list("pk", flat=True))
-        to_save = []
-        for indicator in indicators:
-            if indicator.kind == Indicator.Kind.CHILDREN:
-                continue
-            answer = answers.get(indicator.pk) or Answer(entry=entry, indicator=indicator)
-            problems += _apply(indicator, answer, values.get(indicator.pk, {}))
-            answer.points = scoring.indicator_points(indicator, answer)
-            to_save.append((answer, evidence.get(indicator.pk)))
         if problems:
             raise ValidationError(problems)
         for answer, items in to_save:
             answer.save()
             if items is not None:
-                answer.evidence.set([e for e in items if e.pk in allowed_evidence])
+                answer.evidence.set(items)
         CriterionEntry.objects.filter(pk=entry.pk).update(version=F("version") + 1, updated_at=now, updated_by=actor)
         entry.refresh_from_db()
         assessment_refresh(assessment)
     return entry
+
+
+def _prepared_answers(entry: CriterionEntry, assessment: Assessment, values: dict, evidence: dict):
+    """The answers of the criterion with the posted values applied (not saved), the problems found, and
+    whether anything differs from what is stored."""
+    indicators = list(Indicator.objects.filter(criterion_id=entry.criterion_id))
+    answers = {a.indicator_id: a for a in Answer.objects.filter(entry=entry).prefetch_related("evidence")}
+    problems: list[str] = []
+    allowed_evidence = set(EvidenceItem.objects.filter(unit=assessment.unit).values_list("pk", flat=True))
+    to_save = []
+    changed = False
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.CHILDREN:
+            continue
+        answer = answers.get(indicator.pk) or Answer(entry=entry, indicator=indicator)
+        before = _answer_state(answer) if answer.pk else None
+        problems += _apply(indicator, answer, values.get(indicator.pk, {}))
+        answer.points = scoring.indicator_points(indicator, answer)
+        changed = changed or before != _answer_state(answer)
+        items = evidence.get(indicator.pk)
+        if items is not None:  # None: the page did not send the evidence part, which stays as it is
+            items = [e for e in items if e.pk in allowed_evidence]
+            stored = {e.pk for e in answer.evidence.all()} if answer.pk else set()
+            changed = changed or {e.pk for e in items} != stored
+        to_save.append((answer, items))
+    return to_save, problems, changed
+
+
+def _answer_state(answer: Answer) -> tuple:
+    """What a save may change in one answer (its evidence is compared apart)."""
+    return (
+        answer.value_bool,
+        answer.value_choice,
+        answer.value_number,
+        answer.numerator,
+        answer.denominator,
+        answer.note,
+    )
 
 
 def assessment_refresh(assessment: Assessment) -> scoring.Result:
