@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .audit import AuditedAdmin
 from .importing import ImportFileError, size_problem
@@ -41,12 +41,21 @@ class CheckedImportForm(ImportForm):
         return upload
 
 
+class ColumnTitleExportForm(SelectableFieldsExportForm):
+    """The export's column choices under their Vietnamese titles (import-export shows the field's name)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field else field_name
+
+
 class TableImportExportAdmin(ImportExportModelAdmin):
     """Import and export of a table through units.importing: one Vietnamese line when the file is refused,
     each row's errors with their row number and column, nothing written on any error."""
 
     formats = FORMATS
     import_form_class = CheckedImportForm
+    export_form_class = ColumnTitleExportForm
     import_template_name = "admin/units/import.html"
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -54,6 +63,17 @@ class TableImportExportAdmin(ImportExportModelAdmin):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", "Không đọc được tệp: hãy chọn đúng định dạng (Excel .xlsx hoặc CSV UTF-8).")
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not context.get("fields_list"):
+            # import-export leaves the expected columns out when the file was refused; the page keeps them.
+            resources = [cls() for cls in self.get_import_resource_classes(request)]
+            context["fields_list"] = [
+                (r.get_display_name(), [f.column_name for f in r.get_user_visible_fields()]) for r in resources
+            ]
+        return response
 
     def process_import(self, request, **kwargs):
         try:

@@ -575,10 +575,7 @@ def import_staff(
             new_people.append(candidate)
             report.created += 1
             report.actions[row["row"]] = "new"
-        elif person.unit_id != unit.pk or any(
-            row[f] != getattr(person, f)
-            for f in _given(row, ("full_name", "gender", "date_of_birth", "position", "category"))
-        ):
+        elif person.unit_id != unit.pk or any(row[f] != getattr(person, f) for f in _given(row, PERSON_FIELDS)):
             report.updated += 1
             report.moved += person.unit_id != unit.pk
             report.actions[row["row"]] = "update"

@@ -111,7 +111,7 @@ class ServiceImportMixin:
             for number, values in rows:
                 row_result = RowResult()
                 row_result.import_type = report.actions.get(number, RowResult.IMPORT_TYPE_SKIP)
-                row_result.diff = [values.get(h, "") for h in headers]
+                row_result.diff = ["" if values.get(h) is None else values[h] for h in headers]
                 row_result.object_repr = str(next(iter(values.values()), ""))
                 row_result.number = number
                 result.append_row_result(row_result)

@@ -35,6 +35,7 @@ ENGLISH = (
     "This importer will import the following fields",
     "File to import",
     "Submit",
+    "Full Name",
 )
 
 
@@ -242,6 +243,8 @@ def test_admin_import_and_export_pages_speak_vietnamese(cast, client):
     invalid_page = pages[1].content.decode()
     assert "Tệp có dòng không hợp lệ: chưa có dữ liệu nào được ghi" in invalid_page
     assert '<td>2</td><td>Họ và tên</td><td class="errors">Thiếu Họ và tên.</td>' in invalid_page
-    assert "Không đọc được tệp Excel" in pages[2].content.decode()
+    refused = pages[2].content.decode()
+    assert "Không đọc được tệp Excel" in refused
+    assert "Tệp cần có các cột:" in refused and "Mã định danh, Họ và tên" in refused
     assert "Xác nhận nhập" in pages[3].content.decode()
     assert not Unit.objects.filter(code="KHONG-CO").exists()
