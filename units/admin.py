@@ -8,7 +8,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .audit import AuditedAdmin
-from .importing import ImportFileError, size_problem
+from .importing import ImportFileError, upload_bytes
 from .models import (
     BlockMembership,
     EmulationBlock,
@@ -22,7 +22,6 @@ from .models import (
     User,
 )
 from .resources import FORMATS, PersonResource, UnitResource
-from .uploads import scan_problem
 
 
 class CheckedImportForm(ImportForm):
@@ -31,13 +30,11 @@ class CheckedImportForm(ImportForm):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        problem = size_problem(upload.size)
-        if not problem:
-            upload.seek(0)
-            problem = scan_problem(upload.name, upload.read())
-            upload.seek(0)
-        if problem:
-            raise forms.ValidationError(problem)
+        try:
+            upload_bytes(upload)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        upload.seek(0)
         return upload
 
 
