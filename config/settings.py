@@ -169,6 +169,14 @@ UPLOAD_SCANNER = env(
     "UPLOAD_SCANNER", default="units.uploads.clamd_scan" if CLAMD_ADDRESS else "units.uploads.builtin_scan"
 )
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# One set of limits for every import (admin, portal pages, management commands): units.importing.read_table.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env.int("IMPORT_MAX_SECONDS", default=60)
+# Every zip-based file (xlsx, docx, pptx, odt...), uploaded or imported, is measured before it is unpacked.
+ZIP_MAX_UNPACKED_BYTES = env.int("ZIP_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+ZIP_MAX_RATIO = env.int("ZIP_MAX_RATIO", default=100)
+ZIP_RATIO_FLOOR_BYTES = env.int("ZIP_RATIO_FLOOR_BYTES", default=10 * 1024 * 1024)
+ZIP_MAX_MEMBERS = env.int("ZIP_MAX_MEMBERS", default=5_000)
 
 # --- Auth -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 
 from units.audit import AuditedAdmin
+from units.resources import FORMATS
 
 from .models import Assessment, AssessmentEvent, Criterion, CriterionGroup, EvidenceItem, Indicator, IndicatorSet
 from .resources import IndicatorResource
@@ -36,6 +37,7 @@ class IndicatorAdmin(AuditedAdmin, ExportMixin, admin.ModelAdmin):
     validates the whole file and creates a new version (a set in use is never edited in place)."""
 
     resource_classes = [IndicatorResource]
+    formats = FORMATS  # formula-looking text written as text cells that read back unchanged
     list_display = ("code", "text", "kind", "max_points", "is_placeholder")
     list_filter = ("criterion__group__indicator_set", "kind", "is_placeholder")
     search_fields = ("code", "text")

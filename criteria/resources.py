@@ -9,7 +9,7 @@ import io
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from units.resources import SafeExportMixin
+from units.resources import SafeExportMixin, TableXLSX
 
 from .models import PROVISIONAL_NOTE, Indicator, IndicatorSet
 from .sets import COLUMNS
@@ -110,7 +110,7 @@ def set_workbook(indicator_set: IndicatorSet) -> bytes:
     from openpyxl.styles import Font
 
     resource = IndicatorResource(indicator_set)
-    book = load_workbook(io.BytesIO(resource.export(resource.get_queryset()).export("xlsx")))
+    book = load_workbook(io.BytesIO(TableXLSX().export_data(resource.export(resource.get_queryset()))))
     book.active.title = str(_("Chỉ số"))
     sheet = book.create_sheet(str(_("Hướng dẫn")))
     lines = [

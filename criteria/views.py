@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
 from units.http import error_messages, form_errors, paginate, require
-from units.importing import ImportFileError, read_table
+from units.importing import ImportFileError, read_table, upload_bytes
 from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
 from units.selectors import document_header, scope_for, unit_get_for_user
 from units.signatures import attach_checks, check_for_file, seal_pdf
@@ -695,9 +695,7 @@ def set_import(request: HttpRequest, code: str) -> HttpResponse:
         confirm = request.POST.get("confirm") == "1"
         try:
             if upload is not None:
-                if upload.size > 5 * 1024 * 1024:
-                    raise ImportFileError(_("Tệp quá lớn (tối đa 5 MB)."))
-                data, name = upload.read(), upload.name
+                data, name = upload_bytes(upload), upload.name  # the byte limit and virus scan of every import
             elif confirm and kept:
                 data, name = base64.b64decode(kept["data"]), kept["name"]
             else:

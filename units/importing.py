@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import time
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import services
+from . import cells, services
 from .cells import looks_like_formula
 from .models import Person, Posting, Unit, UnitKind, fold, nfc
 from .selectors import scope_for
@@ -57,6 +60,7 @@ class ImportFileError(Exception):
 class RowError:
     row: int
     message: str
+    column: str = ""  # the column title when the error belongs to one cell
 
     def __str__(self) -> str:
         return f"Dòng {self.row}: {self.message}"
@@ -87,41 +91,179 @@ class ImportReport:
 # --- Reading ----------------------------------------------------------------------------------------
 
 
+def size_problem(size: int) -> str | None:
+    """The byte limit of every import, checked before the file is read."""
+    if size > settings.IMPORT_MAX_BYTES:
+        mb = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        return f"Tệp quá lớn để nhập (tối đa {mb} MB); hãy chia thành các tệp nhỏ hơn."
+    return None
+
+
+def _too_many_rows() -> ImportFileError:
+    limit = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")
+    return ImportFileError(f"Tệp có quá nhiều dòng (tối đa {limit} dòng); hãy chia thành các tệp nhỏ hơn.")
+
+
+class _Deadline:
+    """The time limit of one import (settings.IMPORT_MAX_SECONDS), checked while the rows are read."""
+
+    def __init__(self):
+        self.until = time.monotonic() + settings.IMPORT_MAX_SECONDS
+
+    def check(self) -> None:
+        if time.monotonic() > self.until:
+            raise ImportFileError(
+                f"Tệp cần quá {settings.IMPORT_MAX_SECONDS} giây để đọc nên không được nhập; "
+                "hãy chia thành các tệp nhỏ hơn."
+            )
+
+
+def upload_bytes(upload) -> bytes:
+    """The content of an uploaded import file (admin or portal page), after the import byte limit (checked
+    before reading) and the uploads' virus scan. Raises ImportFileError with one Vietnamese line."""
+    from .uploads import scan_problem
+
+    problem = size_problem(upload.size)
+    if problem:
+        raise ImportFileError(problem)
+    upload.seek(0)
+    data = upload.read()
+    threat = scan_problem(upload.name, data)
+    if threat:
+        raise ImportFileError(threat)
+    return data
+
+
+def read_upload(upload) -> list[tuple[int, dict[str, object]]]:
+    """An uploaded import file read with every limit of read_table."""
+    return read_table(upload_bytes(upload), upload.name)
+
+
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]:
-    """Rows of the first sheet (xlsx) or of a UTF-8 CSV as (row number, {header: value})."""
+    """Rows of the first sheet (xlsx) or of a UTF-8 CSV as (row number, {header: value}).
+
+    Every import path reads through here, so all share one set of limits, each checked before the work it
+    guards: bytes (IMPORT_MAX_BYTES), the zip's unpacked size and ratio (units.uploads.zip_problem), rows
+    (IMPORT_MAX_ROWS: counted in the sheet's XML before any row is parsed) and time (IMPORT_MAX_SECONDS).
+    Formula cells come back as cells.FormulaCell, cells marked as text (quotePrefix, or an apostrophe
+    before =, +, -, @) as cells.TextCell holding the original value."""
+    problem = size_problem(len(data))
+    if problem:
+        raise ImportFileError(problem)
+    deadline = _Deadline()
     name = filename.lower()
     if name.endswith(".xlsx"):
-        if not data.startswith(b"PK\x03\x04"):
-            raise ImportFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
-        from openpyxl import load_workbook
-
-        try:
-            # data_only=False: a formula cell comes back as its "=..." text and is refused, never evaluated.
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.") from exc
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        rows = _xlsx_rows(data, deadline)
     elif name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("Tệp CSV phải được lưu với mã hóa UTF-8.") from exc
-        if "\x00" in text:
-            raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ; hãy xuất lại từ Excel dạng CSV UTF-8.")
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = _csv_rows(data, deadline)
     else:
         raise ImportFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
-    if not rows:
-        raise ImportFileError("Tệp không có dữ liệu.")
-    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(f"Tệp có quá nhiều dòng (tối đa {settings.IMPORT_MAX_ROWS:,} dòng).".replace(",", "."))
-    header = [nfc(str(h)) if h is not None else "" for h in rows[0]]
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        raise ImportFileError("Tệp không có dữ liệu.") from None
+    header = [nfc(str(h)) if h is not None else "" for h in header_row]
     result = []
-    for number, values in enumerate(rows[1:], start=2):
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > settings.IMPORT_MAX_ROWS:
+            raise _too_many_rows()
+        if number % 1000 == 0:
+            deadline.check()
         if values is None or all(v in (None, "") for v in values):
             continue
         result.append((number, {h: v for h, v in zip(header, values, strict=False) if h}))
+    deadline.check()
     return result
+
+
+def _xlsx_rows(data: bytes, deadline: _Deadline):
+    from openpyxl import load_workbook
+
+    from .uploads import zip_problem
+
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+    try:
+        zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.") from exc
+    reason = zip_problem(data)
+    if reason:
+        raise ImportFileError(f"Tệp không được nhập: {reason}.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        counted = _count_rows(archive, _first_sheet_paths(archive), deadline)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # zipfile and the XML parser raise many kinds for a damaged file
+        raise ImportFileError("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.") from exc
+    if counted - 1 > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows()
+    try:
+        # data_only=False: a formula cell comes back as its "=..." text and is refused, never evaluated.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+    except Exception as exc:
+        raise ImportFileError("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.") from exc
+    deadline.check()
+    if (sheet.max_row or 0) - 1 > settings.IMPORT_MAX_ROWS:  # the <dimension> the file declares
+        raise _too_many_rows()
+    return ([cells.read_xlsx_cell(cell) for cell in row] for row in sheet.iter_rows())
+
+
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+def _first_sheet_paths(archive: zipfile.ZipFile) -> list[str]:
+    """The part of the workbook's first sheet (the one read), or every worksheet part when the workbook's
+    own index cannot be followed."""
+    from xml.etree.ElementTree import ParseError
+
+    # The same parser openpyxl uses on these parts a moment later (expat limits entity expansion); the
+    # parts' size was bounded by the zip measurement.
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        book = fromstring(archive.read("xl/workbook.xml"))
+        first = book.find(f"{SHEET_NS}sheets/{SHEET_NS}sheet")
+        rid = first.get(f"{REL_NS}id")
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        archive.getinfo(path)
+        return [path]
+    except (KeyError, AttributeError, StopIteration, ParseError):
+        return [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+
+
+def _count_rows(archive: zipfile.ZipFile, paths: list[str], deadline: _Deadline) -> int:
+    """Row elements of the sheets' XML, counted on the raw stream without parsing it (the zip's unpacked
+    size was measured first), so a file of too many rows is refused before any row is read."""
+    most = 0
+    for path in paths:
+        count, carry = 0, b""
+        with archive.open(path) as stream:
+            while chunk := stream.read(1024 * 1024):
+                chunk = carry + chunk
+                cut = chunk.rfind(b"<")
+                cut = cut if cut > len(chunk) - 64 else len(chunk)
+                count += len(ROW_TAG.findall(chunk, 0, cut))
+                carry = chunk[cut:]
+                deadline.check()
+        most = max(most, count + len(ROW_TAG.findall(carry)))
+    return most
+
+
+def _csv_rows(data: bytes, deadline: _Deadline):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("Tệp CSV phải được lưu với mã hóa UTF-8.") from exc
+    if "\x00" in text:
+        raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ; hãy xuất lại từ Excel dạng CSV UTF-8.")
+    return ([cells.read_text_cell(v) for v in row] for row in csv.reader(io.StringIO(text)))
 
 
 def _columns(rows: list[tuple[int, dict]], spec: dict[str, str]) -> list[tuple[int, dict[str, object]]]:
@@ -133,14 +275,34 @@ def _columns(rows: list[tuple[int, dict]], spec: dict[str, str]) -> list[tuple[i
     return mapped
 
 
+FORMULA_MESSAGE = "ô chứa công thức hoặc ký tự điều khiển ở đầu (=, +, -, @), không được phép"
+FORMULA_CELL_MESSAGE = "ô chứa công thức Excel (%s); hãy nhập giá trị, không nhập công thức"
+
+
+class CellError(ValueError):
+    """A value refused in one cell; `column` is its title."""
+
+    def __init__(self, message: str, column: str = "", *, name_column: bool = True):
+        super().__init__(f"cột “{column}”: {message}" if column and name_column else message)
+        self.column = column
+
+
+def _refuse_formula(value) -> None:
+    if isinstance(value, cells.FormulaCell):
+        raise ValueError(FORMULA_CELL_MESSAGE % str(value)[:40])
+
+
 def _text(value, *, allow_phone: bool = False) -> str:
     if value is None:
         return ""
+    _refuse_formula(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = nfc(str(value))
+    if isinstance(value, cells.TextCell):
+        return text  # marked as text in the file (quotePrefix or apostrophe): the original value
     if looks_like_formula(text) and not (allow_phone and text[1:2].isdigit() and text.startswith("+")):
-        raise ValueError("ô chứa công thức hoặc ký tự điều khiển ở đầu (=, +, -, @), không được phép")
+        raise ValueError(FORMULA_MESSAGE)
     return text
 
 
@@ -152,8 +314,13 @@ def _row_text(values: dict, spec: dict[str, str], skip: tuple[str, ...] = ()) ->
         try:
             row[key] = _text(values.get(key), allow_phone=key == "phone")
         except ValueError as exc:
-            raise ValueError(f"cột “{label}”: {exc}") from exc
+            raise CellError(str(exc), label) from exc
     return row
+
+
+def _row_error(number: int, exc: ValueError) -> RowError:
+    text = str(exc)
+    return RowError(number, text[0].upper() + text[1:] + ".", getattr(exc, "column", ""))
 
 
 # --- Units ------------------------------------------------------------------------------------------
@@ -169,15 +336,15 @@ def import_units(rows: Iterable[tuple[int, dict]], *, actor=None, dry_run: bool 
         try:
             row = _row_text(values, UNIT_COLUMNS)
         except ValueError as exc:
-            report.errors.append(RowError(number, str(exc)[0].upper() + str(exc)[1:] + "."))
+            report.errors.append(_row_error(number, exc))
             continue
         missing = [UNIT_COLUMNS[k] for k in ("code", "name", "kind") if not row[k]]
         if missing:
-            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}."))
+            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}.", missing[0]))
             continue
         kind = kinds.get(row["kind"]) or kinds_by_name.get(fold(row["kind"]))
         if kind is None:
-            report.errors.append(RowError(number, f"Không có loại đơn vị “{row['kind']}”."))
+            report.errors.append(RowError(number, f"Không có loại đơn vị “{row['kind']}”.", UNIT_COLUMNS["kind"]))
             continue
         if row["code"] in clean:
             first = clean[row["code"]]["row"]
@@ -321,6 +488,10 @@ GENDERS = {
 def _date(value) -> dt.date | None:
     if value in (None, ""):
         return None
+    try:
+        _refuse_formula(value)
+    except ValueError as exc:
+        raise CellError(str(exc), STAFF_COLUMNS["date_of_birth"]) from exc
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -331,7 +502,9 @@ def _date(value) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"ngày sinh “{text}” không hợp lệ (dạng dd/mm/yyyy)")
+    raise CellError(
+        f"ngày sinh “{text}” không hợp lệ (dạng dd/mm/yyyy)", STAFF_COLUMNS["date_of_birth"], name_column=False
+    )
 
 
 PERSON_FIELDS = ("full_name", "gender", "date_of_birth", "position", "category", "email", "phone")
@@ -351,19 +524,23 @@ def import_staff(
             row = _row_text(values, STAFF_COLUMNS, skip=("date_of_birth",))
             row["date_of_birth"] = _date(values.get("date_of_birth"))
         except ValueError as exc:
-            report.errors.append(RowError(number, str(exc)[0].upper() + str(exc)[1:] + "."))
+            report.errors.append(_row_error(number, exc))
             continue
         missing = [STAFF_COLUMNS[k] for k in ("code", "full_name", "category", "unit_code") if not row[k]]
         if missing:
-            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}."))
+            report.errors.append(RowError(number, f"Thiếu {', '.join(missing)}.", missing[0]))
             continue
         category = categories.get(fold(row["category"])) or categories.get(row["category"])
         if category is None:
-            report.errors.append(RowError(number, f"Đối tượng “{row['category']}” không hợp lệ."))
+            report.errors.append(
+                RowError(number, f"Đối tượng “{row['category']}” không hợp lệ.", STAFF_COLUMNS["category"])
+            )
             continue
         gender = GENDERS.get(fold(row["gender"])) if row["gender"] else ""
         if gender is None:
-            report.errors.append(RowError(number, f"Giới tính “{row['gender']}” không hợp lệ (Nam hoặc Nữ)."))
+            report.errors.append(
+                RowError(number, f"Giới tính “{row['gender']}” không hợp lệ (Nam hoặc Nữ).", STAFF_COLUMNS["gender"])
+            )
             continue
         if row["code"] in clean:
             report.errors.append(
@@ -378,7 +555,9 @@ def import_staff(
     for code, row in clean.items():
         unit = units.get(row["unit_code"])
         if unit is None:
-            report.errors.append(RowError(row["row"], f"Không tìm thấy đơn vị có mã “{row['unit_code']}”."))
+            report.errors.append(
+                RowError(row["row"], f"Không tìm thấy đơn vị có mã “{row['unit_code']}”.", STAFF_COLUMNS["unit_code"])
+            )
             continue
         if scope is not None and not (scope.roles_at(unit) & {"head", "officer", "admin"}):
             report.errors.append(RowError(row["row"], "Đơn vị nằm ngoài phạm vi bạn quản lý."))
@@ -396,10 +575,7 @@ def import_staff(
             new_people.append(candidate)
             report.created += 1
             report.actions[row["row"]] = "new"
-        elif person.unit_id != unit.pk or any(
-            row[f] != getattr(person, f)
-            for f in _given(row, ("full_name", "gender", "date_of_birth", "position", "category"))
-        ):
+        elif person.unit_id != unit.pk or any(row[f] != getattr(person, f) for f in _given(row, PERSON_FIELDS)):
             report.updated += 1
             report.moved += person.unit_id != unit.pk
             report.actions[row["row"]] = "update"

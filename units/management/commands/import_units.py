@@ -25,6 +25,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")
         try:
+            problem = importing.size_problem(path.stat().st_size)  # before reading the file at all
+            if problem:
+                raise importing.ImportFileError(problem)
             rows = importing.read_table(path.read_bytes(), path.name)
         except importing.ImportFileError as exc:
             raise CommandError(str(exc)) from exc
