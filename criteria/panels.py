@@ -9,6 +9,7 @@ from units.models import school_year_of
 from units.selectors import work_roles
 
 from . import selectors
+from .rules import REVIEW_ROLES
 
 
 def _years() -> tuple[str, str]:
@@ -35,7 +36,11 @@ def assessment_reviews(request) -> dict | None:
     if not roles.reviewing_units:
         return None
     year, _last = _years()
-    return {"template": "criteria/panel_reviews.html", **selectors.waiting_review(roles.reviewing_units, year)}
+    work = selectors.waiting_review(roles.reviewing_units, year)
+    # The head of a Phòng/Sở sees what waits at the unit; only a reviewer's role opens it (no link to a 403).
+    work["reviewable"] = {a.pk for a in work["first"] if request.user.has_perm("criteria.review_assessment", a)}
+    work["reviews"] = any(m.role in REVIEW_ROLES for m in roles.memberships)
+    return {"template": "criteria/panel_reviews.html", **work}
 
 
 def levels_chart(request) -> dict | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from units.selectors import work_roles
+from units.selectors import scope_for, work_roles
 
 from . import selectors
 
@@ -24,4 +24,7 @@ def nomination_reviews(request) -> dict | None:
     roles = work_roles(request)
     if not roles.reviewing_units:
         return None
-    return {"template": "nominations/panel_reviews.html", **selectors.review_work(roles.reviewing_units)}
+    work = selectors.review_work(roles.reviewing_units)
+    # A unit's head sees what waits at the unit; only dossiers their scope opens are links (no link to a 404).
+    work["reachable"] = scope_for(request.user).reachable_pks([s.from_unit for s in work["dossiers"]])
+    return {"template": "nominations/panel_reviews.html", **work}

@@ -145,6 +145,16 @@ def build_cast() -> Cast:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate limits (allauth's password reset per address) and cached
+    reads of one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

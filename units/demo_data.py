@@ -228,7 +228,7 @@ LOGINS = [
         "Trưởng phòng",
         "manager",
         "Long An",
-        "hồ sơ khen thưởng của THCS Phước Lý chờ duyệt; ký tờ trình gửi Sở",
+        "những gì đang chờ Phòng (chuyên viên phong.cangiuoc thẩm định); ký tờ trình của Phòng gửi Sở",
     ),
     DemoLogin(
         "phong.cangiuoc",
