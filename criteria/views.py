@@ -22,8 +22,8 @@ from campaigns.deadlines import LOCAL_TZ
 from campaigns.models import Deadline
 from units.http import error_messages, form_errors, paginate, require
 from units.importing import ImportFileError, read_table, upload_bytes
-from units.models import EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
-from units.selectors import document_header, scope_for, unit_get_for_user
+from units.models import DocumentType, EmulationBlock, Role, Unit, UnitKind, school_year_of, validate_school_year
+from units.selectors import document_header, document_number, scope_for, unit_get_for_user
 from units.signatures import attach_checks, check_for_file, seal_pdf
 
 from . import rules, scoring, selectors, services, sets
@@ -339,7 +339,8 @@ def minutes(request: HttpRequest, public_id: str) -> HttpResponse:
     context = _context(request, assessment)
     context["today"] = timezone.localdate()
     context["rows"] = selectors.answers_snapshot(assessment)
-    context["header"] = document_header(assessment.unit)
+    context["header"] = document_header(assessment.unit, context["today"])
+    context["number"] = document_number(context["header"], DocumentType.MINUTES)
     html = render_to_string("criteria/minutes_pdf.html", context, request=request)
     pdf = seal_pdf(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
     return FileResponse(

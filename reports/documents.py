@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from units.selectors import document_header
+from units.models import DocumentType
+from units.selectors import document_header, document_number
 from units.signatures import seal_pdf
 
 from .models import IssuedDocument, ReportJob
@@ -123,7 +124,13 @@ def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         ]
         reports.append({"n": n, "sections": sections})
         progress(index, len(nominations) + 1)
-    header = document_header(sub.from_unit)
+    # Names as they were on the tờ trình's date; each document of the dossier has its own number: the tờ
+    # trình's as recorded, the council's minutes the blank "……/BB-…" (the list is an annex of the tờ trình).
+    header = document_header(sub.from_unit, sub.signed_on)
+    numbers = {
+        "submission": document_number(header, DocumentType.SUBMISSION, sub.number),
+        "minutes": document_number(header, DocumentType.MINUTES),
+    }
     verification = register(
         job,
         kind="Tờ trình đề nghị khen thưởng",
@@ -137,6 +144,7 @@ def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         {
             "sub": sub,
             "header": header,
+            "numbers": numbers,
             "items": items,
             "forms": forms,
             "collectives": collectives,
@@ -195,7 +203,7 @@ def decision_html(job: ReportJob, progress: Progress) -> tuple[str, str]:
         "reports/pdf/decision.html",
         {
             "d": obj,
-            "header": document_header(obj.unit),
+            "header": document_header(obj.unit, obj.signed_on),
             "rows": rows,
             "certificates": certificates,
             "verification": verification,
@@ -219,10 +227,13 @@ def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
     if obj.indicator_set.is_provisional:
         # The QR's verification page shows the title: it must not certify a provisional result as official.
         title += f" ({PROVISIONAL_NOTE})"
+    # The report is a document of its own: the approval decision's number is cited in its body, never
+    # printed as the report's number. The portal records no number for the report, so it prints the blank.
+    header = document_header(obj.unit, obj.approval_date)
     verification = register(
         job,
         kind="Báo cáo tự đánh giá mức độ chuyển đổi số",
-        number=obj.approval_number,
+        number="",
         issued_on=obj.approval_date,
         issuer=obj.unit.name,
         title=title,
@@ -231,7 +242,8 @@ def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         "reports/pdf/assessment.html",
         {
             "a": obj,
-            "header": document_header(obj.unit),
+            "header": header,
+            "number": document_number(header, DocumentType.REPORT),
             "result": result,
             "rows": rows,
             "verification": verification,

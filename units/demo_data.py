@@ -403,3 +403,20 @@ SO_POSITIONS = [
     ("Chuyên viên", "official"),
     ("Chuyên viên", "official"),
 ]
+
+# --- Document headers (NĐ 30/2020) -----------------------------------------------------------------------
+# unit code → (governing body outside the education tree, abbreviation in số/ký hiệu). A Sở is governed by
+# its province's People's Committee and a Phòng by its district's; schools are governed by their parent unit
+# (nothing to record). Abbreviations as the seeds write them ("2076/KH-SGDĐT", "215/KH-PGDĐT", "45/KH-THPTLN").
+DOCUMENT_HEADERS = {
+    "SO-LA": ("Ủy ban nhân dân tỉnh Long An", "SGDĐT"),
+    "SO-BP": ("Ủy ban nhân dân tỉnh Bình Phước", "SGDĐT"),
+    "SO-DN": ("Ủy ban nhân dân tỉnh Đồng Nai", "SGDĐT"),
+    "SO-TN": ("Ủy ban nhân dân tỉnh Thái Nguyên", "SGDĐT"),
+    "PGD-CG": ("Ủy ban nhân dân huyện Cần Giuộc", "PGDĐT"),
+    "PGD-DX": ("Ủy ban nhân dân thành phố Đồng Xoài", "PGDĐT"),
+    "PGD-LN": ("Ủy ban nhân dân huyện Lộc Ninh", "PGDĐT"),
+    "PGD-BD": ("Ủy ban nhân dân huyện Bù Đăng", "PGDĐT"),
+    "CG-THCS-PL": ("", "THCSPL"),
+    "BP-THPT-LN": ("", "THPTLN"),
+}

@@ -115,13 +115,22 @@ class UnitEditForm(forms.ModelForm):
     effective = VNDateField(
         label=_("Ngày hiệu lực của tên mới"),
         required=False,
-        help_text=_("Chỉ cần khi đổi tên. Mặc định: hôm nay."),
+        help_text=_("Chỉ cần khi đổi tên, cơ quan chủ quản hoặc chữ viết tắt. Mặc định: hôm nay."),
     )
     note = forms.CharField(label=_("Căn cứ/ghi chú (quyết định đổi tên...)"), max_length=255, required=False)
 
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "place_name", "address", "email", "phone"]
+        fields = [
+            "name",
+            "short_name",
+            "governing_body",
+            "document_abbreviation",
+            "place_name",
+            "address",
+            "email",
+            "phone",
+        ]
 
 
 class UnitMoveForm(forms.Form):

@@ -166,6 +166,24 @@ class Unit(NFCModel, MP_Node):
         _("địa danh"), max_length=80, blank=True, help_text=_("Dùng trên văn bản: “Cần Giuộc, ngày …”.")
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # NĐ 30/2020: the line above the issuing body's name is its direct governing body. Inside the sector that
+    # is the parent unit (a school's Phòng or Sở); a Sở and a Phòng are governed by a People's Committee that
+    # is no unit of this tree (UBND tỉnh, UBND huyện, after 01/07/2025 the commune's), so it is named here.
+    governing_body = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Dòng trên tên đơn vị ở văn bản, khi cơ quan chủ quản không phải đơn vị cấp trên trong cây "
+            "(ví dụ “Ủy ban nhân dân huyện Cần Giuộc” cho Phòng GD&ĐT). Để trống: đơn vị cấp trên."
+        ),
+    )
+    document_abbreviation = models.CharField(
+        _("chữ viết tắt trong ký hiệu văn bản"),
+        max_length=30,
+        blank=True,
+        help_text=_("Phần sau loại văn bản trong số, ký hiệu: “15/TTr-THCSPL” → THCSPL."),
+    )
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     active_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
@@ -243,6 +261,8 @@ class UnitVersion(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp trên")
     )
     parent_name = models.CharField(_("tên cấp trên khi đó"), max_length=255, blank=True)
+    governing_body = models.CharField(_("cơ quan chủ quản khi đó"), max_length=255, blank=True)
+    document_abbreviation = models.CharField(_("chữ viết tắt trong ký hiệu khi đó"), max_length=30, blank=True)
     province = models.ForeignKey(Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -261,6 +281,18 @@ class UnitVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.valid_from}–{self.valid_to or '…'})"
+
+
+class DocumentType(models.TextChoices):
+    """Kinds of documents the portal prints, valued by their abbreviation in số/ký hiệu (NĐ 30/2020,
+    Phụ lục III): "15/TTr-THCSPL" is tờ trình 15 of the school whose abbreviation is THCSPL."""
+
+    PLAN = "KH", _("Kế hoạch")
+    DECISION = "QĐ", _("Quyết định")
+    SUBMISSION = "TTr", _("Tờ trình")
+    MINUTES = "BB", _("Biên bản")
+    REPORT = "BC", _("Báo cáo")
+    LIST = "DS", _("Danh sách")
 
 
 def school_year_of(day: dt.date) -> str:

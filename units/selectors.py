@@ -15,12 +15,14 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     SUBTREE_ROLES,
     AuditEntry,
     BlockMembership,
+    DocumentType,
     EmulationBlock,
     Membership,
     Person,
@@ -492,15 +494,47 @@ AUDIT_KEYS = {
 }
 
 
-def document_header(unit: Unit) -> dict:
-    """The issuing body block of a document for officials (NĐ 30/2020): the parent's name above the unit's
-    (none above a Sở: the ministry is not written), the short name for số/ký hiệu, the place name."""
+def _version_on(unit: Unit, on: dt.date) -> UnitVersion | None:
+    """The unit's closed history row covering `on` (valid_to is exclusive); None when `on` falls in the
+    current period or before any recorded one, where the unit's own fields are what documents print."""
+    return (
+        UnitVersion.objects.filter(unit=unit, valid_to__isnull=False, valid_to__gt=on)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .select_related("parent__kind")
+        .order_by("valid_to", "-pk")
+        .first()
+    )
+
+
+def document_header(unit: Unit, on: dt.date | None = None) -> dict:
+    """The issuing body block of a document for officials (NĐ 30/2020) dated `on` (default: today), with
+    the names valid on that date (old documents keep old names, from the unit's history):
+    - `governing`: the direct governing body (cơ quan chủ quản trực tiếp) on the line above: the unit's own
+      `governing_body` when one is recorded (a People's Committee outside the education tree: UBND tỉnh above
+      a Sở, UBND huyện above a Phòng, the commune's after 01/07/2025), otherwise the parent unit (a school's
+      Phòng or Sở); never the ministry above a Sở;
+    - `unit`: the issuing unit's name; `short`: its abbreviation in số/ký hiệu; `place`: the place name."""
+    on = on or timezone.localdate()
+    version = _version_on(unit, on)
+    state = version or unit
+    parent = state.parent
+    governing = state.governing_body
+    if not governing and parent is not None and parent.kind.category != UnitKind.Category.MINISTRY:
+        parent_version = _version_on(parent, on)
+        governing = (parent_version or parent).name
     return {
-        "parent": unit.parent.name if unit.parent and unit.parent.kind.category != "ministry" else "",
-        "unit": unit.name,
-        "short": unit.short_name or unit.code,
+        "governing": governing,
+        "parent": governing,  # the former key, for templates not yet reading `governing`
+        "unit": state.name,
+        "short": state.document_abbreviation,
         "place": unit.place_name or "",
     }
+
+
+def document_number(header: dict, doc_type: DocumentType, number: str = "") -> str:
+    """A document's own số/ký hiệu: the number recorded for this document, or, while it has none, the NĐ 30
+    blank to fill in at issuance ("……/BC-THCSPL"), never the number of another document."""
+    return (number or "").strip() or f"……/{DocumentType(doc_type).value}-{header['short'] or '……'}"
 
 
 # --- The home page's work list ------------------------------------------------------------------------

@@ -49,6 +49,8 @@ def _open_version(unit: Unit, *, reason: str, valid_from: dt.date | None, actor=
         short_name=unit.short_name,
         parent=unit.parent,
         parent_name=unit.parent.name if unit.parent else "",
+        governing_body=unit.governing_body,
+        document_abbreviation=unit.document_abbreviation,
         province=unit.province,
         valid_from=valid_from,
         reason=reason,
@@ -75,6 +77,8 @@ def unit_create(
     email: str = "",
     phone: str = "",
     active_from: dt.date | None = None,
+    governing_body: str = "",
+    document_abbreviation: str = "",
     actor=None,
 ) -> Unit:
     """Adds a unit under `parent` (or as a root). The kind must be allowed under the parent's kind;
@@ -94,6 +98,8 @@ def unit_create(
         "province": parent.province if parent and parent.province_id else province,
         "place_name": nfc(place_name) or (parent.place_name if parent else ""),
         "address": nfc(address),
+        "governing_body": nfc(governing_body),
+        "document_abbreviation": nfc(document_abbreviation),
         "email": email,
         "phone": phone,
         "active_from": active_from,
@@ -107,20 +113,32 @@ def unit_create(
     return unit
 
 
-UNIT_FIELDS = ("name", "short_name", "place_name", "address", "email", "phone")
+UNIT_FIELDS = (
+    "name",
+    "short_name",
+    "governing_body",
+    "document_abbreviation",
+    "place_name",
+    "address",
+    "email",
+    "phone",
+)
+# What documents print about the unit: a change of any of them opens a new history row.
+DOCUMENT_FIELDS = ("name", "short_name", "governing_body", "document_abbreviation")
 
 
 @transaction.atomic
 def unit_update(unit: Unit, *, actor=None, effective: dt.date | None = None, note: str = "", **changes) -> Unit:
-    """Updates contact details; a change of name or short name closes the current history row so that
-    documents issued before `effective` keep the old name."""
+    """Updates contact details; a change of what documents print (name, short name, governing body,
+    abbreviation) closes the current history row so that documents dated before `effective` keep the old
+    header."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = audit.values(unit, UNIT_FIELDS)
     renamed = False
     for field in UNIT_FIELDS:
         if field in changes:
             value = nfc(changes[field]) if field not in ("email",) else changes[field]
-            if field in ("name", "short_name") and value != getattr(unit, field):
+            if field in DOCUMENT_FIELDS and value != getattr(unit, field):
                 renamed = True
             setattr(unit, field, value)
     if not unit.name:
@@ -204,6 +222,8 @@ def unit_merge(source: Unit, target: Unit, *, effective: dt.date, actor=None, no
         short_name=source.short_name,
         parent=source.parent,
         parent_name=source.parent.name if source.parent else "",
+        governing_body=source.governing_body,
+        document_abbreviation=source.document_abbreviation,
         province=source.province,
         valid_from=effective,
         valid_to=effective,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from units import services
 from units.demo_data import (
     DEMO_PASSWORD,
+    DOCUMENT_HEADERS,
     FAMILY,
     GIVEN_F,
     GIVEN_M,
@@ -29,7 +30,7 @@ from units.demo_data import (
     SO_POSITIONS,
     DemoLogin,
 )
-from units.models import Person, Posting, Province, Unit, UnitKind, User, school_year_of
+from units.models import Person, Posting, Province, Unit, UnitKind, UnitVersion, User, school_year_of
 
 
 class Command(BaseCommand):
@@ -85,7 +86,19 @@ class Command(BaseCommand):
                 active_from=dt.date(2000, 1, 1),
             )
             self.created += 1
+        self._document_header(unit)
         return unit
+
+    @staticmethod
+    def _document_header(unit: Unit) -> None:
+        """The demo's governing bodies and abbreviations, held since the unit's creation (also filled into
+        a database seeded before they existed, without touching a value someone set)."""
+        governing, abbreviation = DOCUMENT_HEADERS.get(unit.code, ("", ""))
+        for field, value in (("governing_body", governing), ("document_abbreviation", abbreviation)):
+            if value and not getattr(unit, field):
+                Unit.objects.filter(pk=unit.pk).update(**{field: value})
+                UnitVersion.objects.filter(unit=unit, **{field: ""}).update(**{field: value})
+                setattr(unit, field, value)
 
     def _province(self, root: Unit, spec: dict) -> None:
         province, _ = Province.objects.get_or_create(code=spec["code"], defaults={"name": spec["name"]})
