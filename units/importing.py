@@ -32,6 +32,8 @@ UNIT_COLUMNS = {
     "code": "Mã đơn vị",
     "name": "Tên đơn vị",
     "short_name": "Tên viết tắt",
+    "governing_body": "Cơ quan chủ quản",
+    "document_abbreviation": "Chữ viết tắt trong ký hiệu văn bản",
     "kind": "Loại đơn vị",
     "parent_code": "Mã đơn vị cấp trên",
     "place_name": "Địa danh",
@@ -431,7 +433,16 @@ def _parents_first(clean: dict, report: ImportReport) -> list[str]:
     return order
 
 
-UNIT_TEXT_FIELDS = ("name", "short_name", "place_name", "address", "email", "phone")
+UNIT_TEXT_FIELDS = (
+    "name",
+    "short_name",
+    "governing_body",
+    "document_abbreviation",
+    "place_name",
+    "address",
+    "email",
+    "phone",
+)
 
 
 def _given(row: dict, names: tuple[str, ...]) -> list[str]:

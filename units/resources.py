@@ -133,6 +133,10 @@ class UnitResource(SafeExportMixin, ServiceImportMixin, resources.ModelResource)
     code = fields.Field(attribute="code", column_name="Mã đơn vị")
     name = fields.Field(attribute="name", column_name="Tên đơn vị")
     short_name = fields.Field(attribute="short_name", column_name="Tên viết tắt")
+    governing_body = fields.Field(attribute="governing_body", column_name="Cơ quan chủ quản")
+    document_abbreviation = fields.Field(
+        attribute="document_abbreviation", column_name="Chữ viết tắt trong ký hiệu văn bản"
+    )
     kind = fields.Field(attribute="kind__code", column_name="Loại đơn vị")
     parent = fields.Field(attribute="parent__code", column_name="Mã đơn vị cấp trên")
     place_name = fields.Field(attribute="place_name", column_name="Địa danh")
@@ -142,7 +146,19 @@ class UnitResource(SafeExportMixin, ServiceImportMixin, resources.ModelResource)
 
     class Meta:
         model = Unit
-        fields = ("code", "name", "short_name", "kind", "parent", "place_name", "address", "email", "phone")
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "governing_body",
+            "document_abbreviation",
+            "kind",
+            "parent",
+            "place_name",
+            "address",
+            "email",
+            "phone",
+        )
         import_id_fields = ("code",)
 
     def get_queryset(self):
