@@ -136,7 +136,7 @@ def dossier(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         kind="Tờ trình đề nghị khen thưởng",
         number=sub.number,
         issued_on=sub.signed_on,
-        issuer=sub.from_unit.name,
+        issuer=header["unit"],
         title=sub.excerpt or f"V/v đề nghị khen thưởng {sub.round.name}",
     )
     pdf = _render(
@@ -235,7 +235,7 @@ def assessment(job: ReportJob, progress: Progress) -> tuple[str, bytes]:
         kind="Báo cáo tự đánh giá mức độ chuyển đổi số",
         number="",
         issued_on=obj.approval_date,
-        issuer=obj.unit.name,
+        issuer=header["unit"],
         title=title,
     )
     pdf = _render(

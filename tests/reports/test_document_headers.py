@@ -181,6 +181,8 @@ def test_documents_dated_before_a_change_keep_the_old_names(cast):
     sub = dossier(award_round, cast.school_a, cast.principal_a, number="15/TTr-THCSAB")
     text = _run(cast.principal_a, "dossier_pdf", cast.school_a, {"submission": sub.public_id})
     assert "TRƯỜNG THCS AN BÌNH" in text and "NGUYỄN DU" not in text.upper()
+    # …and so does its verification record, which the QR's public page shows.
+    assert IssuedDocument.objects.get(kind="Tờ trình đề nghị khen thưởng").issuer_name == "Trường THCS An Bình"
     assert unit_selectors.document_header(cast.school_a, dt.date(2025, 10, 2))["unit"] == "Trường THCS Nguyễn Du"
 
     # The moved school: its Phòng above documents before the move, the Sở after.
