@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0007_audit_append_only'),
+        ('units', '0008_signature_checks'),
     ]
 
     operations = [
