@@ -20,19 +20,6 @@ from .pki import make_pki, plain_pdf, sign_pdf
 pytestmark = [pytest.mark.signatures, pytest.mark.django_db]
 
 
-@pytest.fixture(scope="module")
-def pki():
-    return make_pki()
-
-
-@pytest.fixture
-def trust(pki, tmp_path, settings):
-    path = tmp_path / "roots.pem"
-    path.write_bytes(pki.root.pem)
-    settings.SIGNATURE_TRUST_ROOTS = str(path)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 def _ready_dossier(cast, *, locks: bool = True) -> Submission:
     h = heads(cast)
     phong = as_user(h["head_p"])

@@ -16,22 +16,9 @@ from campaigns.measures import period_bounds
 from criteria import services as criteria_services
 
 from ..factories import school_campaign
-from .pki import make_pki, plain_pdf, sign_pdf
+from .pki import plain_pdf, sign_pdf
 
 pytestmark = [pytest.mark.signatures, pytest.mark.django_db]
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return make_pki()
-
-
-@pytest.fixture
-def trust(pki, tmp_path, settings):
-    path = tmp_path / "roots.pem"
-    path.write_bytes(pki.root.pem)
-    settings.SIGNATURE_TRUST_ROOTS = str(path)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def _evidence(cast, pki):

@@ -21,19 +21,6 @@ SCHOOL = "Trường THCS An Bình"
 
 
 @pytest.fixture(scope="module")
-def pki():
-    return make_pki()
-
-
-@pytest.fixture
-def trust(pki, tmp_path, settings):
-    path = tmp_path / "roots.pem"
-    path.write_bytes(pki.root.pem)
-    settings.SIGNATURE_TRUST_ROOTS = str(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def signed(pki):
     return sign_pdf(plain_pdf("To trinh"), pki.signer(HEAD, SCHOOL), pki)
 
