@@ -329,6 +329,12 @@ def is_locked(assessment: Assessment, now: dt.datetime | None = None, obligation
     return not (ob.reopened_until and now < ob.reopened_until)
 
 
+def entry_is_open(assessment: Assessment, entry: CriterionEntry) -> bool:
+    """While the assessment is returned, only the criteria the reviewer returned (with a reason) may change
+    until it is sent again; in the other editable states every criterion may."""
+    return assessment.state != Assessment.State.RETURNED or bool(entry.return_reason)
+
+
 def completeness_problems(assessment: Assessment) -> list[str]:
     """What must be filled before the head can approve: every indicator answered, required evidence."""
     indicators = Indicator.objects.filter(criterion__group__indicator_set=assessment.indicator_set_id).exclude(

@@ -270,7 +270,11 @@ def entry(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
             "rows": _entry_rows(item, posted),
             "errors": error,
             "posted_version": request.POST.get("version") if posted else None,
-            "can_edit": can_edit and assessment.is_editable and not services.is_locked(assessment),
+            "can_edit": can_edit
+            and assessment.is_editable
+            and selectors.entry_is_open(assessment, item)
+            and not services.is_locked(assessment),
+            "closed_by_return": not selectors.entry_is_open(assessment, item),
             "library": list(EvidenceItem.objects.filter(unit=assessment.unit)),
         },
         status=409 if error and any("vừa được" in e for e in error) else 200,

@@ -15,7 +15,7 @@ from units.models import nfc
 
 from .. import scoring, selectors
 from ..models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator
-from .common import require_editable
+from .common import require_entry_editable
 
 
 def _decimal(value) -> Decimal | None:
@@ -90,7 +90,7 @@ def entry_save(
             .get(pk=entry.pk)
         )
         assessment = Assessment.objects.select_related("unit", "indicator_set").get(pk=entry.assessment_id)
-        require_editable(assessment, now)
+        require_entry_editable(assessment, entry, now)
         to_save, problems, changed = _prepared_answers(entry, assessment, values, evidence)
         if entry.version != version:
             if not changed and not problems:

@@ -7,8 +7,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import Assessment
-from ..selectors import is_locked
+from ..models import Assessment, CriterionEntry
+from ..selectors import entry_is_open, is_locked
 
 State = Assessment.State
 
@@ -41,3 +41,16 @@ def require_editable(assessment: Assessment, now: dt.datetime) -> None:
         )
     if is_locked(assessment, now):
         raise ValidationError(_("Đã quá hạn nộp: bản tự đánh giá bị khóa. Đề nghị cấp trên mở lại nếu cần bổ sung."))
+
+
+def require_entry_editable(assessment: Assessment, entry: CriterionEntry, now: dt.datetime) -> None:
+    """The assessment is editable, and after a return only the returned criteria are."""
+    require_editable(assessment, now)
+    if not entry_is_open(assessment, entry):
+        raise ValidationError(
+            _(
+                "Cấp trên chỉ trả lại một số tiêu chí để bổ sung; tiêu chí %(code)s không bị trả lại nên không sửa "
+                "được cho đến khi gửi lại cấp trên."
+            )
+            % {"code": entry.criterion.code}
+        )
