@@ -329,6 +329,20 @@ def is_locked(assessment: Assessment, now: dt.datetime | None = None, obligation
     return not (ob.reopened_until and now < ob.reopened_until)
 
 
+def approval_lateness(assessment: Assessment, date: dt.date | None = None, obligations=None) -> tuple[int, dt.date]:
+    """Days the head's approval decision (dated `date`, else the stored one) is past the approval deadline,
+    and the last day allowed; (0, None) without a deadline or a date. "Trước 10/6" is due at the start of
+    10/6, so the last day allowed is 9/6 and a decision dated 10/6 is one day late."""
+    date = date or assessment.approval_date
+    ob = (obligations if obligations is not None else obligations_for(assessment)).get(
+        Deadline.Kind.SELF_ASSESSMENT_APPROVAL
+    )
+    if ob is None or date is None:
+        return 0, None
+    last_day = timezone.localdate(ob.due_at - dt.timedelta(microseconds=1))
+    return max(0, (date - last_day).days), last_day
+
+
 def entry_is_open(assessment: Assessment, entry: CriterionEntry) -> bool:
     """While the assessment is returned, only the criteria the reviewer returned (with a reason) may change
     until it is sent again; in the other editable states every criterion may."""

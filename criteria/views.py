@@ -137,6 +137,7 @@ def _context(request: HttpRequest, assessment: Assessment, answers: dict | None 
         "can_manage": user.has_perm("criteria.manage_assessment", assessment),
         "can_review": user.has_perm("criteria.review_assessment", assessment),
         "approval": obligations.get(Deadline.Kind.SELF_ASSESSMENT_APPROVAL),
+        "approval_late": selectors.approval_lateness(assessment, obligations=obligations),
         "submission": obligations.get(Deadline.Kind.SELF_ASSESSMENT),
         "locked": services.is_locked(assessment, obligations=obligations),
         "problems": services.completeness_problems(assessment) if assessment.is_editable else [],

@@ -89,20 +89,54 @@ def assessment_approve(
             refusal=_("Cần có biên bản của tổ tự đánh giá trước khi phê duyệt."),
         )
         require_editable(assessment, now)
-        ob = obligations_for(assessment).get(Deadline.Kind.SELF_ASSESSMENT_APPROVAL)
+        _check_decision_date(date, now, after=assessment.team_decision_date, after_what=_("quyết định thành lập tổ"))
+        obligations = obligations_for(assessment)
+        ob = obligations.get(Deadline.Kind.SELF_ASSESSMENT_APPROVAL)
         if ob:
             campaign_services.obligation_submit(ob, actor=actor, now=now)
+        days_late, last_day = selectors.approval_lateness(assessment, date, obligations)
+        reason = nfc(number.strip())
+        if days_late:
+            reason += " · " + _("phê duyệt trễ %(n)s ngày so với hạn %(d)s") % {
+                "n": days_late,
+                "d": last_day.strftime("%d/%m/%Y"),
+            }
         transition(
             ASSESSMENT,
             assessment,
             State.APPROVED,
-            history=history(AssessmentEvent.Action.APPROVED, actor, now, reason=number),
+            history=history(AssessmentEvent.Action.APPROVED, actor, now, reason=reason),
             approval_number=nfc(number.strip()),
             approval_date=date,
             approved_at=now,
             approved_by=actor,
         )
     return assessment
+
+
+def _check_decision_date(
+    date: dt.date, now: dt.datetime, *, after: dt.date | None, after_what: str, unit_name: str = ""
+) -> None:
+    """A decision is dated no later than today and no earlier than the decision it follows; the message
+    goes next to the date field."""
+    prefix = f"{unit_name}: " if unit_name else ""
+    today = timezone.localdate(now)
+    if date > today:
+        raise ValidationError(
+            {
+                "date": prefix
+                + _("Ngày quyết định %(d)s ở tương lai (hôm nay là %(t)s).")
+                % {"d": date.strftime("%d/%m/%Y"), "t": today.strftime("%d/%m/%Y")}
+            }
+        )
+    if after and date < after:
+        raise ValidationError(
+            {
+                "date": prefix
+                + _("Ngày quyết định %(d)s trước ngày %(what)s (%(a)s).")
+                % {"d": date.strftime("%d/%m/%Y"), "what": after_what, "a": after.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 def _meet_deadline(assessment: Assessment, actor, now: dt.datetime) -> bool:
@@ -248,6 +282,13 @@ def assessment_recognise(
                 State.RECOGNISED,
                 refusal=_("%(unit)s: chỉ công nhận bản đã gửi (hiện: %(state)s). Không đơn vị nào được công nhận.")
                 % {"unit": assessment.unit.name, "state": assessment.get_state_display()},
+            )
+            _check_decision_date(
+                date,
+                now,
+                after=assessment.approval_date,
+                after_what=_("thủ trưởng phê duyệt"),
+                unit_name=assessment.unit.name if len(assessments) > 1 else "",
             )
             transition(
                 ASSESSMENT,

@@ -9,10 +9,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from criteria import services
+from campaigns import services as campaign_services
+from campaigns.deadlines import LOCAL_TZ
+from criteria import selectors, services
 from criteria.models import Assessment, CriterionEntry, Indicator
 
+from ..factories import school_campaign
 from .test_cycle import YEAR, as_user, entry_of
 
 pytestmark = pytest.mark.seedrules
@@ -82,3 +86,75 @@ def test_after_a_return_only_returned_criteria_are_editable(cast):
     services.entry_save(e12, actor=cast.principal_a, values=service_values(e12), evidence={}, version=e12.version)
     with pytest.raises(ValidationError, match=r"tiêu chí 1\.3 không bị trả lại"):
         services.entry_save(e13, actor=cast.principal_a, values=service_values(e13), evidence={}, version=e13.version)
+
+
+def approval_deadline(cast):
+    """Seed 003: the head approves "trước 10/6" (due at the start of 10/06/2026, last day 09/06/2026)."""
+    campaign = school_campaign(cast)
+    campaign_services.deadline_save(
+        campaign,
+        title="Phê duyệt kết quả tự đánh giá",
+        kind="sa_approval",
+        recurrence="yearly",
+        day=10,
+        month=6,
+        basis="school_year",
+        locks=False,
+    )
+    campaign_services.campaign_publish(campaign, now=dt.datetime(2025, 8, 2, 9, tzinfo=LOCAL_TZ))
+
+
+def test_approval_date_not_in_the_future_nor_before_the_team_and_late_approvals_are_flagged(cast):
+    approval_deadline(cast)
+    assessment = filled(cast)
+    Assessment.objects.filter(pk=assessment.pk).update(team_decision_date=dt.date(2025, 9, 5))
+    now = dt.datetime(2026, 6, 20, 9, tzinfo=LOCAL_TZ)
+    head = as_user(cast.principal_a)
+    url = reverse("criteria:step", args=[assessment.public_id, "phe-duyet"])
+    # 15/06 of the next year: in the future; refused next to the date, what was typed stays on the page.
+    r = head.post(url, {"version": assessment.version, "number": "20/QĐ-THCSAB", "date": "15/06/2027"})
+    assert r.status_code == 400
+    assert "Ngày quyết định 15/06/2027 ở tương lai" in r.text
+    assert 'value="20/QĐ-THCSAB"' in r.text and 'value="15/06/2027"' in r.text
+    assert Assessment.objects.get(pk=assessment.pk).state == "minutes"
+    # Before the decision forming the team: out of order.
+    with pytest.raises(ValidationError, match=r"trước ngày quyết định thành lập tổ \(05/09/2025\)"):
+        services.assessment_approve(assessment, actor=cast.principal_a, number="20", date=dt.date(2025, 9, 1), now=now)
+    # After the 10/6 deadline: accepted, recorded and shown with the days late.
+    services.assessment_approve(assessment, actor=cast.principal_a, number="20/QĐ", date=dt.date(2026, 6, 15), now=now)
+    assessment.refresh_from_db()
+    assert assessment.state == "approved" and assessment.approval_date == dt.date(2026, 6, 15)
+    assert selectors.approval_lateness(assessment) == (6, dt.date(2026, 6, 9))
+    event = assessment.events.get(action="approved")
+    assert "phê duyệt trễ 6 ngày so với hạn 09/06/2026" in event.reason
+    page = head.get(reverse("criteria:detail", args=[assessment.public_id])).text
+    assert "Phê duyệt trễ 6 ngày (hạn 09/06/2026)" in page
+
+
+def test_approval_on_the_last_day_is_not_late(cast):
+    approval_deadline(cast)
+    assessment = filled(cast)
+    services.assessment_approve(assessment, actor=cast.principal_a, number="20/QĐ", date=dt.date(2026, 6, 9))
+    assessment.refresh_from_db()
+    assert selectors.approval_lateness(assessment) == (0, dt.date(2026, 6, 9))
+    assert "trễ" not in assessment.events.get(action="approved").reason
+
+
+def test_recognition_not_before_approval_nor_in_the_future(cast):
+    assessment = filled(cast)
+    services.assessment_approve(assessment, actor=cast.principal_a, number="20/QĐ", date=dt.date(2026, 6, 8))
+    services.assessment_submit(assessment, actor=cast.principal_a)
+    reviewer = as_user(cast.reviewer_p)
+    url = reverse("criteria:review", args=[assessment.public_id])
+    data = {"action": "recognise", "number": "99/QĐ-PGDĐT", "confirm_provisional": "1"}
+    r = reviewer.post(url, {**data, "date": "01/06/2026"})
+    assert r.status_code == 400
+    assert "Ngày quyết định 01/06/2026 trước ngày thủ trưởng phê duyệt (08/06/2026)" in r.text
+    assert 'value="99/QĐ-PGDĐT"' in r.text and 'value="01/06/2026"' in r.text
+    future = (timezone.localdate() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    r = reviewer.post(url, {**data, "date": future})
+    assert r.status_code == 400 and f"Ngày quyết định {future} ở tương lai" in r.text
+    assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
+    r = reviewer.post(url, {**data, "date": "20/06/2026"}, follow=True)
+    assert "Đã công nhận" in r.text
+    assert Assessment.objects.get(pk=assessment.pk).recognition_date == dt.date(2026, 6, 20)
