@@ -12,7 +12,7 @@ that live in `criteria.selectors` (`obligations_for`, `is_locked`, `completeness
 that still read them from services."""
 
 from ..selectors import completeness_problems, is_locked, obligations_for
-from .answers import assessment_refresh, entry_save
+from .answers import ancestors_refresh, assessment_refresh, entry_save
 from .evidence import evidence_link, evidence_upload
 from .steps import (
     assessment_approve,
@@ -26,6 +26,7 @@ from .steps import (
 from .team import assessment_start, entry_assign, team_save
 
 __all__ = [
+    "ancestors_refresh",
     "assessment_approve",
     "assessment_publish",
     "assessment_recognise",

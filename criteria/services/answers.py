@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.models import nfc
+from units.models import Unit, nfc
 
 from .. import scoring, selectors
 from ..models import Answer, Assessment, CriterionEntry, EvidenceItem, Indicator
@@ -167,3 +167,17 @@ def assessment_refresh(assessment: Assessment) -> scoring.Result:
     for key, value in fields.items():
         setattr(assessment, key, value)
     return result
+
+
+def ancestors_refresh(unit: Unit, school_year: str) -> None:
+    """A result that counts the recognised units below (QĐ 3806 group II, "from children") changes when one
+    of them is recognised: the stored totals of every assessment above `unit` for the year whose set has such
+    indicators are recomputed by `assessment_refresh`, the same computation the assessment page shows."""
+    step = Unit.steplen
+    paths = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    counts_children = Indicator.objects.filter(
+        criterion__group__indicator_set=OuterRef("indicator_set"), kind=Indicator.Kind.CHILDREN
+    )
+    above = Assessment.objects.filter(unit__path__in=paths, school_year=school_year).filter(Exists(counts_children))
+    for assessment in above.select_related("unit", "indicator_set"):
+        assessment_refresh(assessment)

@@ -28,6 +28,7 @@ from .. import selectors
 from ..models import PROVISIONAL_NOTE, Assessment, AssessmentEvent, CriterionEntry, TeamMember
 from ..selectors import completeness_problems, is_locked, obligations_for
 from ..transitions import ASSESSMENT
+from .answers import ancestors_refresh
 from .common import State, check_version, history, locked_for_update, require_editable
 
 
@@ -301,6 +302,9 @@ def assessment_recognise(
                 recognised_by=actor,
             )
             done.append(assessment)
+        for assessment in done:
+            # The results above that count recognised units (QĐ 3806 group II) change with this one.
+            ancestors_refresh(assessment.unit, assessment.school_year)
     for assessment in done:
         for head in selectors.heads_of(assessment.unit):
             notify.notify(

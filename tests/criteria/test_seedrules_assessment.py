@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.deadlines import LOCAL_TZ
-from criteria import selectors, services
+from criteria import scoring, selectors, services
 from criteria.models import Assessment, CriterionEntry, Indicator
+from units.models import Role
 
-from ..factories import school_campaign
+from ..factories import UserFactory, grant, school_campaign
 from .test_cycle import YEAR, as_user, entry_of
 
 pytestmark = pytest.mark.seedrules
@@ -158,3 +159,31 @@ def test_recognition_not_before_approval_nor_in_the_future(cast):
     r = reviewer.post(url, {**data, "date": "20/06/2026"}, follow=True)
     assert "Đã công nhận" in r.text
     assert Assessment.objects.get(pk=assessment.pk).recognition_date == dt.date(2026, 6, 20)
+
+
+def test_the_queue_and_the_assessment_page_show_one_computation_of_group_ii(cast):
+    """QĐ 3806 group II counts the recognised schools below the Phòng: recognising a school changes the
+    Phòng's result, and the Sở's queue shows what the Phòng's assessment page shows."""
+    head_p, reviewer_s = UserFactory(username="head_p"), UserFactory(username="reviewer_s")
+    grant(head_p, cast.phong_p, Role.HEAD)
+    grant(reviewer_s, cast.so_s, Role.REVIEWER)
+    phong = services.assessment_start(cast.phong_p, YEAR, actor=head_p)
+    assert phong.indicator_set.code == "qd3806-v1"
+    school = filled(cast)
+    services.assessment_approve(school, actor=cast.principal_a, number="20/QĐ", date=dt.date(2026, 6, 8))
+    services.assessment_submit(school, actor=cast.principal_a)
+    reviewer = as_user(cast.reviewer_p)
+    r = reviewer.post(
+        reverse("criteria:review", args=[school.public_id]),
+        {"action": "recognise", "number": "99/QĐ-PGDĐT", "date": "20/06/2026", "confirm_provisional": "1"},
+    )
+    assert r.status_code == 302
+    phong.refresh_from_db()
+    computed = selectors.assessment_result(phong).groups[1]
+    assert computed.points > 0, "one of the two schools below reaches level 2"
+    assert (phong.points_2, phong.level_2) == (computed.points, computed.level)
+    shown = f"{scoring.fmt_points(computed.points)} · mức {computed.level}"
+    queue = as_user(reviewer_s).get(reverse("criteria:queue") + f"?don-vi={cast.so_s.code}&nam-hoc={YEAR}").text
+    detail = as_user(head_p).get(reverse("criteria:detail", args=[phong.public_id])).text
+    assert shown in queue
+    assert scoring.fmt_points(computed.points) in detail
