@@ -125,7 +125,7 @@ def _context(request: HttpRequest, assessment: Assessment, answers: dict | None 
     entries = selectors.entries_with_people(assessment)
     obligations = services.obligations_for(assessment)
     for entry in entries:
-        entry.can_edit = user.has_perm("criteria.change_entry", entry)
+        entry.can_edit = user.has_perm("criteria.change_entry", entry) and selectors.entry_is_open(assessment, entry)
     return {
         "assessment": assessment,
         "result": result,

@@ -72,6 +72,11 @@ def test_after_a_return_only_returned_criteria_are_editable(cast):
     assert "không bị trả lại nên chỉ xem" in page and "Lưu tiêu chí" not in page
     page = head.get(reverse("criteria:entry", args=[assessment.public_id, e13.pk])).text
     assert "Bổ sung minh chứng" in page and "Lưu tiêu chí" in page
+    # The assessment page offers "Nhập" only on the returned criterion.
+    detail = head.get(reverse("criteria:detail", args=[assessment.public_id])).text
+    url12 = reverse("criteria:entry", args=[assessment.public_id, e12.pk])
+    url13 = reverse("criteria:entry", args=[assessment.public_id, e13.pk])
+    assert f'href="{url12}">Xem</a>' in detail and f'href="{url13}">Nhập</a>' in detail
     # A post to the closed criterion is refused with the message; nothing is written.
     indicator = Indicator.objects.filter(criterion=e12.criterion).first()
     r = head.post(
