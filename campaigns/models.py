@@ -382,10 +382,24 @@ class Obligation(models.Model):
 
     @property
     def effective_due_at(self) -> dt.datetime:
+        """Until when work is accepted (a reopening moves this, never the due moment lateness is counted from)."""
         return max(self.due_at, self.reopened_until) if self.reopened_until else self.due_at
 
+    def is_reopened(self, now: dt.datetime) -> bool:
+        """The parent reopened this unit's work and the reopening still runs."""
+        return bool(self.reopened_until and now < self.reopened_until)
+
+    @staticmethod
+    def status_at(submitted_at: dt.datetime, due_at: dt.datetime, current: str) -> str:
+        """The rule for what a submission is: lateness is a fact counted from the ORIGINAL due moment (a
+        reopening lets late work in, it does not make it on time); an obligation the parent excused with a
+        reason stays "Được miễn" whenever the work comes."""
+        if current == Obligation.Status.EXCUSED:
+            return Obligation.Status.EXCUSED
+        return Obligation.Status.LATE if submitted_at >= due_at else Obligation.Status.SUBMITTED
+
     def days_late(self, now: dt.datetime) -> int:
-        """Started days past the due moment: at submission if submitted, else now; 0 when excused."""
+        """Started days past the (original) due moment: at submission if submitted, else now; 0 when excused."""
         if self.status == self.Status.EXCUSED:
             return 0
         seconds = ((self.submitted_at or now) - self.due_at).total_seconds()

@@ -158,8 +158,12 @@ def campaign_status(wb: Workbook, *, job, progress: Progress) -> str:
                 submitted = timezone.localtime(ob.submitted_at, LOCAL_TZ).date() if ob.submitted_at else None
                 late = ob.days_late(now)
                 status = ob.get_status_display()
-                if ob.status == Obligation.Status.OPEN and now > ob.due_at:
+                if ob.status == Obligation.Status.OPEN and ob.is_reopened(now):
+                    status = f"Đã mở lại đến {timezone.localtime(ob.reopened_until, LOCAL_TZ):%d/%m/%Y}"
+                elif ob.status == Obligation.Status.OPEN and now > ob.due_at:
                     status = "Quá hạn, chưa nộp"
+                elif ob.status == Obligation.Status.EXCUSED and ob.note:
+                    status = f"{status}: {ob.note}"
                 values += [status, submitted, late or None]
             sheet.row(values)
         done += len(batch)

@@ -26,23 +26,20 @@ from .common import record_plan_change
 def obligation_submit(
     obligation: Obligation, *, actor=None, now: dt.datetime | None = None, link: str = ""
 ) -> Obligation:
-    """Marks an obligation met: on time until its due moment (or the reopened moment), late after. A
+    """Marks an obligation met: on time before its due moment, late after it, even when the reviewer
+    reopened it (the reopening only lets late work in); excused stays excused (Obligation.status_at). A
     deadline that locks refuses late work unless the reviewer reopened it."""
     ob = Obligation.objects.select_for_update().select_related("deadline").get(pk=obligation.pk)
     if ob.status in (Obligation.Status.SUBMITTED, Obligation.Status.LATE):
         return ob  # idempotent
     now = now or timezone.now()
     late = now >= ob.due_at
-    if late and ob.deadline.locks and not (ob.reopened_until and now < ob.reopened_until):
+    if late and ob.deadline.locks and not ob.is_reopened(now):
         raise ValidationError(
             _("Đã quá hạn %(due)s: hồ sơ bị khóa. Đề nghị cấp trên mở lại nếu cần nộp bổ sung.")
             % {"due": dl.last_day_to_submit(timezone.localdate(ob.due_at), True).strftime("%d/%m/%Y")}
         )
-    ob.status = (
-        Obligation.Status.LATE
-        if late and not (ob.reopened_until and now < ob.reopened_until)
-        else Obligation.Status.SUBMITTED
-    )
+    ob.status = Obligation.status_at(now, ob.due_at, ob.status)
     ob.submitted_at = now
     ob.submitted_by = actor
     if link:
@@ -59,6 +56,7 @@ def obligation_reopen(obligation: Obligation, *, actor, until: dt.datetime, reas
     if until <= timezone.now():
         raise ValidationError(_("Thời hạn mở lại phải ở tương lai."))
     ob = Obligation.objects.select_for_update().select_related("deadline").get(pk=obligation.pk)
+    before = obligation_state_wording(ob, timezone.now())
     ob.reopened_until = until
     if ob.status == Obligation.Status.LATE:
         ob.status = Obligation.Status.OPEN
@@ -67,7 +65,8 @@ def obligation_reopen(obligation: Obligation, *, actor, until: dt.datetime, reas
         campaign_id=ob.deadline.campaign_id,
         what=CampaignChange.What.REOPEN,
         object_label=ob.deadline.title,
-        after=timezone.localtime(until).strftime("%H:%M %d/%m/%Y"),
+        before=before,
+        after=_("Mở lại đến %(until)s") % {"until": timezone.localtime(until).strftime("%H:%M %d/%m/%Y")},
         reason=reason,
         unit=ob.unit,
         actor=actor,
@@ -77,13 +76,42 @@ def obligation_reopen(obligation: Obligation, *, actor, until: dt.datetime, reas
 
 @transaction.atomic
 def obligation_excuse(obligation: Obligation, *, actor, reason: str) -> Obligation:
+    """The parent excuses one unit from a deadline with a recorded reason: "Được miễn" is its own status (not
+    on time, not late), kept if the unit sends the work anyway; the change log keeps before and after."""
     if not reason.strip():
         raise ValidationError(_("Cần ghi lý do miễn nộp."))
-    ob = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    ob = Obligation.objects.select_for_update().select_related("deadline").get(pk=obligation.pk)
+    before = obligation_state_wording(ob, timezone.now())
     ob.status = Obligation.Status.EXCUSED
     ob.note = reason
     ob.save(update_fields=["status", "note"])
+    record_plan_change(
+        campaign_id=ob.deadline.campaign_id,
+        what=CampaignChange.What.STATUS,
+        object_label=ob.deadline.title,
+        before=before,
+        after=str(Obligation.Status.EXCUSED.label),
+        reason=reason,
+        unit=ob.unit,
+        actor=actor,
+    )
     return ob
+
+
+def obligation_state_wording(ob: Obligation, now: dt.datetime) -> str:
+    """One unit's standing on one deadline in words, as its row and the change log say it."""
+    if ob.status == Obligation.Status.EXCUSED:
+        return str(Obligation.Status.EXCUSED.label)
+    if ob.status in (Obligation.Status.SUBMITTED, Obligation.Status.LATE):
+        day = timezone.localtime(ob.submitted_at).strftime("%d/%m/%Y") if ob.submitted_at else ""
+        if ob.status == Obligation.Status.LATE:
+            return _("Nộp muộn %(n)s ngày (%(day)s)") % {"n": ob.days_late(now), "day": day}
+        return _("Đã nộp đúng hạn (%(day)s)") % {"day": day}
+    if ob.is_reopened(now):
+        return _("Mở lại đến %(until)s") % {"until": timezone.localtime(ob.reopened_until).strftime("%H:%M %d/%m/%Y")}
+    if now >= ob.due_at:
+        return _("Quá hạn %(n)s ngày, chưa nộp (hạn %(due)s)") % {"n": ob.days_late(now), "due": ob.due_wording}
+    return _("Chưa nộp (hạn %(due)s)") % {"due": ob.due_wording}
 
 
 # --- Changes after publication ----------------------------------------------------------------------

@@ -14,3 +14,9 @@ def get_item(mapping, key):
 @register.filter
 def days_late(obligation, now):
     return obligation.days_late(now)
+
+
+@register.filter
+def reopened(obligation, now):
+    """{{ ob|reopened:now }} — the parent's reopening of this unit's work still runs."""
+    return obligation.is_reopened(now)

@@ -122,7 +122,7 @@ def test_locked_deadline_refuses_late_work_until_reopened(cast, plan):
         services.obligation_reopen(ob, actor=cast.reviewer_p, until=at(2099, 1, 1), reason=" ")
     services.obligation_reopen(ob, actor=cast.reviewer_p, until=at(2099, 1, 1), reason="Bổ sung minh chứng")
     ob = services.obligation_submit(ob, now=at(2025, 12, 16))
-    assert ob.status == Obligation.Status.SUBMITTED
+    assert ob.status == Obligation.Status.LATE  # let in by the reopening, still late (issue 17)
     change = CampaignChange.objects.get(what="reopen")
     assert change.unit == cast.school_a and change.reason == "Bổ sung minh chứng" and change.actor == cast.reviewer_p
 

@@ -300,3 +300,30 @@ def test_seed_000_flow_school_to_phong_to_so(cast):
     person_page = principal_a.get(reverse("units:person_detail", args=[cast.person_teacher_a.public_id]))
     assert "125/QĐ-SGDĐT" in person_page.content.decode()
     assert Message.objects.filter(recipient=cast.teacher_a, subject__contains="được tặng").exists()
+
+
+@pytest.mark.seedrules
+def test_on_time_check_reads_a_reopened_late_dossier_as_late(cast):
+    """Issue 17: "đúng thời hạn" reads the obligation's lateness: reopened and sent late is late."""
+    from campaigns import services as campaign_services
+    from campaigns.models import Obligation
+    from nominations.eligibility import check_on_time
+
+    from .helpers import campaign_000
+
+    h = heads(cast)
+    award_round = services.round_create(campaign_000(cast), kind="yearly", school_year="2025-2026", actor=h["head_p"])
+    n = services.nomination_create(
+        award_round,
+        cast.school_a,
+        actor=cast.principal_a,
+        award_form=award_round.award_forms.get(),
+        subject="collective",
+    )
+    ob = Obligation.objects.get(deadline=award_round.deadline, unit=cast.school_a, period="2025")
+    campaign_services.obligation_reopen(
+        ob, actor=cast.reviewer_p, until=dt.datetime(2099, 1, 1, tzinfo=dt.UTC), reason="Trường bị mất điện"
+    )
+    campaign_services.obligation_submit(ob, now=dt.datetime(2025, 10, 3, 9, 0, tzinfo=dt.UTC))
+    result = check_on_time(n, cast.school_a)
+    assert result["ok"] is False and "1 nộp muộn, 0 chưa nộp" in result["detail"]

@@ -384,3 +384,25 @@ def test_draft_minutes_pdf_has_the_nd30_header(cast):
         assert _flat(part) in text, part
     assert _flat(cast.school_a.name.upper()) in text.upper() or _flat(cast.school_a.name) in text
     assert _flat(cast.phong_p.name.upper()) in text.upper() or _flat(cast.phong_p.name) in text
+
+
+@pytest.mark.seedrules
+def test_status_workbook_reads_lateness_reopening_and_excuse(cast):
+    """Issue 17: a reopened unit that sent after the deadline is "Nộp muộn" with its days late; an excused
+    unit says "Được miễn" with the reason; an open reopening says until when."""
+    from campaigns.models import Obligation
+
+    campaign = school_campaign(cast, end_date=dt.date(2099, 12, 31))
+    campaign_services.deadline_save(
+        campaign, title="Báo cáo sơ kết", kind="other", recurrence="once", due_date=dt.date(2025, 12, 15), locks=True
+    )
+    campaign_services.campaign_publish(campaign, now=dt.datetime(2025, 8, 2, 9, 0, tzinfo=dt.UTC))
+    obs = {o.unit.code: o for o in Obligation.objects.filter(deadline__campaign=campaign).select_related("unit")}
+    until = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    campaign_services.obligation_reopen(obs["TRUONG-A"], actor=cast.reviewer_p, until=until, reason="Mất điện")
+    campaign_services.obligation_submit(obs["TRUONG-A"], now=dt.datetime(2025, 12, 19, 12, 0, tzinfo=dt.UTC))
+    campaign_services.obligation_excuse(obs["TRUONG-B"], actor=cast.reviewer_p, reason="Trường sáp nhập")
+    ws = _book(_run(cast.officer_s, "campaign_status", cast.so_s, {"campaign": campaign.public_id}))["Tình hình nộp"]
+    rows = {row[0].value: [c.value for c in row[5:8]] for row in ws.iter_rows(min_row=3)}
+    assert rows["TRUONG-A"][0] == "Nộp muộn" and rows["TRUONG-A"][2] == 5
+    assert rows["TRUONG-B"] == ["Được miễn: Trường sáp nhập", None, None]
