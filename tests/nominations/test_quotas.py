@@ -213,8 +213,10 @@ def test_deadline_locks_and_parent_reopens(cast):
     sub.refresh_from_db()
     services.submission_submit(sub, actor=cast.principal_a, version=sub.version)
     ob = Obligation.objects.get(deadline=award_round.deadline, unit=cast.school_a, period="2026")
-    # Met within the reopened window: on time by the campaigns app's rule, with the reopening recorded.
-    assert ob.status == Obligation.Status.SUBMITTED and ob.reopened_until is not None
+    # Let in by the reopening, and still late (issue 17: lateness is counted from the original deadline).
+    assert ob.status == Obligation.Status.LATE and ob.reopened_until is not None and ob.days_late(ob.submitted_at) > 0
+    sub.refresh_from_db()
+    assert sub.submitted_late
 
 
 def test_duplicates_subtree_and_stale_autosave(cast):
