@@ -338,7 +338,8 @@ def own_work(units, *, now: dt.datetime) -> dict:
     upcoming = list(open_rows.filter(due_at__gt=now).order_by("due_at")[:WORK_LIST_ROWS])
     for ob in overdue:
         ob.days_late_now = ob.days_late(now)
-        ob.is_locked_now = ob.deadline.locks and not (ob.reopened_until and now < ob.reopened_until)
+        ob.reopened_now = ob.is_reopened(now)
+        ob.is_locked_now = ob.deadline.locks and not ob.reopened_now
     for ob in upcoming:
         ob.days_left_now = (ob.due_at - now).days
     return {
@@ -375,6 +376,7 @@ def subtree_work(units, *, now: dt.datetime) -> dict:
     )
     for ob in late:
         ob.days_late_now = ob.days_late(now)
+        ob.reopened_now = ob.is_reopened(now)
     return {
         "coming": coming,
         "late": late,

@@ -80,3 +80,18 @@ def test_reopen_log_keeps_before_and_after_and_the_row_shows_reopened_until(cast
     assert "quá hạn" not in row and "Đã mở lại đến" in row
     history = login(cast.officer_s).get(reverse("campaigns:detail", args=[plan.public_id]), {"tab": "van-ban"}).text
     assert "Quá hạn" in history and "→ Mở lại đến 00:00 01/01/2100" in history
+
+
+def test_home_panels_say_reopened_until_for_an_overdue_unit(cast, plan):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    services.obligation_reopen(_ob(plan, cast.school_a), actor=cast.reviewer_p, until=at(2099, 1, 1), reason="Bổ sung")
+    followed = selectors.subtree_work([cast.so_s], now=timezone.now())
+    html = render_to_string("campaigns/panel_followed.html", {"panel": followed})
+    row = html[html.index("Trường THCS An Bình") :]
+    row = row[: row.index("</tr>")]
+    assert "Đã mở lại đến 09:00 01/01/2099" in row
+    own = selectors.own_work([cast.school_a], now=timezone.now())
+    html = render_to_string("campaigns/panel_deadlines.html", {"panel": own})
+    assert "Đã mở lại đến 09:00 01/01/2099" in html and "Đã khóa" not in html
