@@ -60,6 +60,20 @@ class CampaignForm(forms.ModelForm):
         ]
         widgets = {f: TEXTAREA for f in ("legal_basis", "purpose", "requirements", "participants_note")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("confirm_duplicate") is not None:
+            self.ask_duplicate_confirmation()
+
+    def ask_duplicate_confirmation(self, message: str = "") -> None:
+        """Adds the "Vẫn lưu dù trùng số" checkbox (after a duplicate-number warning), keeping what was typed."""
+        if "confirm_duplicate" not in self.fields:
+            self.fields["confirm_duplicate"] = forms.BooleanField(
+                label=_("Vẫn lưu dù trùng số: đây là văn bản khác"), required=False
+            )
+        if message:
+            self.add_error(None, message)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")

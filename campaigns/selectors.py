@@ -40,6 +40,27 @@ def campaign_list_for_user(user, *, status: str = "", text: str = "") -> QuerySe
     return qs.annotate(response_count=Count("responses", distinct=True)).order_by("-issued_on", "-created_at")
 
 
+def plans_with_same_number(
+    issuer_id: int, number: str, issued_on: dt.date | None, start_date: dt.date | None, *, exclude_pk=None
+) -> list[Campaign]:
+    """Other plans of the same issuer with the same number (case and spaces aside) in the same year (the
+    issue date's, else the start date's): a document number is given once a year by one issuer."""
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    number = " ".join((number or "").split())
+    day = issued_on or start_date
+    if not number or day is None:
+        return []
+    qs = (
+        Campaign.objects.filter(issuer_id=issuer_id, number__iexact=number)
+        .annotate(doc_year=ExtractYear(Coalesce("issued_on", "start_date")))
+        .filter(doc_year=day.year)
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("pk")[:5])
+
+
 def campaign_get_for_user(user, public_id: str) -> Campaign:
     campaign = (
         campaign_visible_qs(user)

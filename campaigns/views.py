@@ -90,15 +90,17 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and issuer_form.is_valid() and form.is_valid():
         data = dict(form.cleaned_data)
         kinds = data.pop("participant_kinds")
+        confirmed = bool(data.pop("confirm_duplicate", False))
         try:
             campaign = services.campaign_create(
                 issuer=issuer_form.units[issuer_form.cleaned_data["issuer"]],
                 actor=request.user,
                 participant_kinds=list(kinds),
+                duplicate_confirmed=confirmed,
                 **data,
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            _plan_form_error(form, exc)
         else:
             messages.success(request, _("Đã tạo dự thảo kế hoạch. Tiếp tục thêm giai đoạn, hạn nộp và chỉ tiêu."))
             return redirect("campaigns:edit", public_id=campaign.public_id)
@@ -107,6 +109,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         "campaigns/form.html",
         {"form": form, "issuer_form": issuer_form, "title": _("Tạo kế hoạch thi đua")},
     )
+
+
+def _plan_form_error(form: CampaignForm, exc: ValidationError) -> None:
+    """A refusal on the plan form; a duplicate number also offers the confirmation checkbox."""
+    if any(getattr(e, "code", None) == services.DUPLICATE_NUMBER for e in exc.error_list):
+        form.ask_duplicate_confirmation(" ".join(exc.messages))
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -121,10 +131,13 @@ def campaign_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         kinds = data.pop("participant_kinds")
+        confirmed = bool(data.pop("confirm_duplicate", False))
         try:
-            services.campaign_update(campaign, actor=request.user, participant_kinds=list(kinds), **data)
+            services.campaign_update(
+                campaign, actor=request.user, participant_kinds=list(kinds), duplicate_confirmed=confirmed, **data
+            )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            _plan_form_error(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin chung."))
             return redirect("campaigns:edit", public_id=campaign.public_id)

@@ -13,6 +13,7 @@ from .common import BATCH, MATERIALISE_HORIZON
 from .obligations import deadline_change, obligation_excuse, obligation_reopen, obligation_submit, target_value_change
 from .plans import (
     CAMPAIGN_FIELDS,
+    DUPLICATE_NUMBER,
     campaign_close,
     campaign_create,
     campaign_publish,
@@ -31,6 +32,7 @@ from .target_reports import target_report_save
 __all__ = [
     "BATCH",
     "CAMPAIGN_FIELDS",
+    "DUPLICATE_NUMBER",
     "MATERIALISE_HORIZON",
     "campaign_attach",
     "campaign_clone",

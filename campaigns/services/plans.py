@@ -29,7 +29,7 @@ from ..models import (
     Task,
     TaskNote,
 )
-from ..selectors import deadline_units_qs
+from ..selectors import deadline_units_qs, plans_with_same_number
 from .common import BATCH, MATERIALISE_HORIZON, check_within_period, record_plan_change, require_draft
 from .obligations import obligation_submit
 
@@ -50,11 +50,41 @@ CAMPAIGN_FIELDS = (
 )
 
 
+DUPLICATE_NUMBER = "duplicate_number"
+
+
+def check_duplicate_number(campaign: Campaign, *, confirmed: bool) -> None:
+    """Two plans of one issuer with the same number in the same year are a typing slip or a copy: refused
+    with the plans it matches unless the author confirms it is another document."""
+    if confirmed:
+        return
+    same = plans_with_same_number(
+        campaign.issuer_id, campaign.number, campaign.issued_on, campaign.start_date, exclude_pk=campaign.pk
+    )
+    if same:
+        listed = "; ".join(f"“{c.title}”" + (f" ({c.issued_on:%d/%m/%Y})" if c.issued_on else "") for c in same)
+        raise ValidationError(
+            _(
+                "Đơn vị đã có kế hoạch số %(number)s trong năm %(year)s: %(plans)s. Nếu đây là văn bản khác, "
+                "đánh dấu “Vẫn lưu dù trùng số” rồi lưu lại."
+            )
+            % {"number": campaign.number, "year": (campaign.issued_on or campaign.start_date).year, "plans": listed},
+            code=DUPLICATE_NUMBER,
+        )
+
+
 @transaction.atomic
 def campaign_create(
-    *, issuer: Unit, actor=None, answers: Campaign | None = None, participant_kinds=(), **data
+    *,
+    issuer: Unit,
+    actor=None,
+    answers: Campaign | None = None,
+    participant_kinds=(),
+    duplicate_confirmed: bool = False,
+    **data,
 ) -> Campaign:
-    """A draft plan issued by `issuer`. A response plan must answer a campaign issued by an ancestor."""
+    """A draft plan issued by `issuer`. A response plan must answer a campaign issued by an ancestor. The
+    same number, issuer and year as another plan needs `duplicate_confirmed` (check_duplicate_number)."""
     if answers is not None:
         if not issuer.path.startswith(answers.issuer.path) or issuer.pk == answers.issuer_id:
             raise ValidationError(_("Chỉ có thể hưởng ứng kế hoạch của đơn vị cấp trên."))
@@ -69,6 +99,7 @@ def campaign_create(
         **{k: v for k, v in data.items() if k in CAMPAIGN_FIELDS},
     )
     campaign.full_clean()
+    check_duplicate_number(campaign, confirmed=duplicate_confirmed)
     campaign.save()
     if participant_kinds:
         campaign.participant_kinds.set(participant_kinds)
@@ -76,14 +107,18 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(campaign: Campaign, *, actor=None, participant_kinds=None, **data) -> Campaign:
-    """Edits a draft. Phases and deadlines must stay inside the new period."""
+def campaign_update(
+    campaign: Campaign, *, actor=None, participant_kinds=None, duplicate_confirmed: bool = False, **data
+) -> Campaign:
+    """Edits a draft. Phases and deadlines must stay inside the new period; a number taken by another plan
+    of the issuer that year needs `duplicate_confirmed`."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_draft(campaign)
     for key, value in data.items():
         if key in CAMPAIGN_FIELDS:
             setattr(campaign, key, value)
     campaign.full_clean()
+    check_duplicate_number(campaign, confirmed=duplicate_confirmed)
     for phase in campaign.phases.all():
         check_within_period(campaign, phase.start_date, phase.end_date, phase.name)
     campaign.save()
