@@ -41,6 +41,7 @@ def campaign_000(cast, *, deadline_locks: bool = True):
         start_date=dt.date(2025, 8, 1),
         end_date=dt.date(2027, 12, 31),
         participant_kinds=list(UnitKind.objects.filter(code__in=["thcs", "tieu-hoc"])),
+        duplicate_confirmed=True,  # some tests build the plan twice (same number, issuer and year)
     )
     campaign_services.part_save(
         campaign,
