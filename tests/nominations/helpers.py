@@ -124,3 +124,17 @@ def dossier(award_round, unit, head, *, number="01/TTr"):
         signer_name=head.get_full_name(),
         signer_position="Thủ trưởng",
     )
+
+
+def collective_dossier(award_round, cast):
+    """School A's dossier, ready to send: one collective nomination with its report, passed by the council."""
+    n = services.nomination_create(
+        award_round,
+        cast.school_a,
+        actor=cast.principal_a,
+        award_form=award_round.award_forms.get(),
+        subject="collective",
+    )
+    ready(n, cast.principal_a)
+    council_pass(award_round, cast.school_a, cast.principal_a)
+    return dossier(award_round, cast.school_a, cast.principal_a)

@@ -14,7 +14,7 @@ from nominations import services
 from nominations.models import Nomination, NominationApproval, NominationEvent, Submission
 
 from ..factories import PersonFactory, UserFactory, grant
-from .helpers import YEAR, campaign_000, council_pass, dossier, heads, ready
+from .helpers import YEAR, campaign_000, collective_dossier, heads
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -90,16 +90,8 @@ def test_twenty_reviewers_against_a_quota_of_two(cast):
 def test_double_submit_sends_once(cast):
     h = heads(cast)
     award_round = services.round_create(campaign_000(cast), kind="yearly", school_year=YEAR, actor=h["head_p"])
-    n = services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="collective",
-    )
-    ready(n, cast.principal_a)
-    council_pass(award_round, cast.school_a, cast.principal_a)
-    sub = dossier(award_round, cast.school_a, cast.principal_a)
+    sub = collective_dossier(award_round, cast)
+    n = sub.items.get().nomination
     results = _race([lambda: services.submission_submit(sub, actor=cast.principal_a, version=sub.version)] * 2)
     assert sum(isinstance(r, Submission) for r in results) == 1, results
     refused = [r for r in results if isinstance(r, ValidationError)]

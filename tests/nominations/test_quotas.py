@@ -18,7 +18,18 @@ from units import services as unit_services
 from units.models import UnitKind
 
 from ..factories import PersonFactory, UserFactory, grant, make_unit
-from .helpers import GIAY_KHEN, PUBLISHED, YEAR, as_user, campaign_000, council_pass, dossier, heads, ready
+from .helpers import (
+    GIAY_KHEN,
+    PUBLISHED,
+    YEAR,
+    as_user,
+    campaign_000,
+    collective_dossier,
+    council_pass,
+    dossier,
+    heads,
+    ready,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,16 +204,7 @@ def test_deadline_locks_and_parent_reopens(cast):
     campaign = campaign_000(cast)
     award_round = services.round_create(campaign, kind="yearly", school_year="2025-2026", actor=h["head_p"])
     assert award_round.period == "2026"  # due 01/10/2026, before today
-    n = services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="collective",
-    )
-    ready(n, cast.principal_a)
-    council_pass(award_round, cast.school_a, cast.principal_a)
-    sub = dossier(award_round, cast.school_a, cast.principal_a)
+    sub = collective_dossier(award_round, cast)
     with pytest.raises(ValidationError, match="Đã quá hạn nộp hồ sơ"):
         services.submission_submit(sub, actor=cast.principal_a, version=sub.version)
     client = as_user(cast.reviewer_p)

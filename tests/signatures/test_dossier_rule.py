@@ -14,7 +14,7 @@ from nominations import services
 from nominations.models import AwardRound, Submission
 
 from ..factories import PersonFactory
-from ..nominations.helpers import YEAR, as_user, campaign_000, council_pass, dossier, heads, ready
+from ..nominations.helpers import YEAR, as_user, campaign_000, collective_dossier, heads
 from .pki import make_pki, plain_pdf, sign_pdf
 
 pytestmark = [pytest.mark.signatures, pytest.mark.django_db]
@@ -37,16 +37,7 @@ def _ready_dossier(cast, *, locks: bool = True) -> Submission:
     )
     # The principal of school A is on the staff roll as Nguyễn Văn An.
     PersonFactory(unit=cast.school_a, full_name="Nguyễn Văn An", user=cast.principal_a, category="manager")
-    n = services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="collective",
-    )
-    ready(n, cast.principal_a)
-    council_pass(award_round, cast.school_a, cast.principal_a)
-    return dossier(award_round, cast.school_a, cast.principal_a)
+    return collective_dossier(award_round, cast)
 
 
 def _attach(client, sub: Submission, data: bytes) -> str:
@@ -133,15 +124,6 @@ def test_round_without_the_rule_sends_unsigned(cast, trust):
     h = heads(cast)
     award_round = services.round_create(campaign_000(cast), kind="yearly", school_year=YEAR, actor=h["head_p"])
     assert not award_round.signatures_required
-    n = services.nomination_create(
-        award_round,
-        cast.school_a,
-        actor=cast.principal_a,
-        award_form=award_round.award_forms.get(),
-        subject="collective",
-    )
-    ready(n, cast.principal_a)
-    council_pass(award_round, cast.school_a, cast.principal_a)
-    sub = dossier(award_round, cast.school_a, cast.principal_a)
+    sub = collective_dossier(award_round, cast)
     sent = services.submission_submit(sub, actor=cast.principal_a, version=sub.version)
     assert sent.state == Submission.State.SUBMITTED
