@@ -367,6 +367,17 @@ RESPONSE_004 = {
 OVERDUE_FOR = {"target_report": ["CG-THCS-PL", "DN-THPT-NTMK", "BP-THPT-LN"]}
 
 
+def demo_now(today: dt.date) -> dt.datetime:
+    """ "Now" of a demo anchored to `today`: the real time when that is today, else noon of that day."""
+    from django.utils import timezone
+
+    from campaigns.deadlines import LOCAL_TZ
+
+    if today == timezone.localdate():
+        return timezone.now()
+    return dt.datetime.combine(today, dt.time(12, 0), tzinfo=LOCAL_TZ)
+
+
 def _yearly(day: dt.date) -> dict:
     """A yearly deadline that falls on `day` (29/02 moves to 28/02: the date must exist every year)."""
     if (day.month, day.day) == (2, 29):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.deadlines import LOCAL_TZ
-from campaigns.demo_data import CAMPAIGNS, OVERDUE_FOR, RESPONSE_004, TARGET_MEASURES, current_plans
+from campaigns.demo_data import CAMPAIGNS, OVERDUE_FOR, RESPONSE_004, TARGET_MEASURES, current_plans, demo_now
 from campaigns.models import AwardPlan, Campaign, CampaignCriterion, ContentItem, Obligation, Task
 from units.models import Unit, UnitKind
 
@@ -40,12 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today: dt.date | None = None, **options) -> None:
         self.today = today or timezone.localdate()
-        # "Now" of the demo: noon of the day it is anchored to (the real time of day when that is today).
-        self.now = (
-            timezone.now()
-            if self.today == timezone.localdate()
-            else dt.datetime.combine(self.today, dt.time(12, 0), tzinfo=LOCAL_TZ)
-        )
+        self.now = demo_now(self.today)
         kinds = {k.code: k for k in UnitKind.objects.all()}
         made = {}
         with transaction.atomic():

@@ -10,7 +10,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.deadlines import LOCAL_TZ
+from campaigns.demo_data import demo_now
 from campaigns.models import Campaign, Obligation
 from nominations import services
 from nominations.models import AwardRound
@@ -43,11 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today: dt.date | None = None, **options) -> None:
         self.today = today or timezone.localdate()
-        self.now = (
-            timezone.now()
-            if self.today == timezone.localdate()
-            else dt.datetime.combine(self.today, dt.time(12, 0), tzinfo=LOCAL_TZ)
-        )
+        self.now = demo_now(self.today)
         year = school_year_of(self.today)
         with transaction.atomic():
             made = [self._can_giuoc(year), self._binh_phuoc(year), self._dong_nai(year)]
