@@ -136,7 +136,6 @@ def sign_pdf(pdf: bytes, who: Issued, pki: TestPKI, field: str = "Signature1") -
 
 def plain_pdf(text: str = "Tờ trình", pages: int = 1, padding: int = 0) -> bytes:
     """A small valid PDF built with pyHanko's writer (optionally padded with an uncompressed stream)."""
-    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.writer import PdfFileWriter
 
     writer = PdfFileWriter()
@@ -144,37 +143,33 @@ def plain_pdf(text: str = "Tờ trình", pages: int = 1, padding: int = 0) -> by
         content = f"BT /F1 12 Tf 72 720 Td ({text.encode('ascii', 'replace').decode()} {i + 1}) Tj ET".encode()
         if padding:
             content += b"\n%" + b"x" * padding
-        stream = generic.StreamObject(stream_data=content)
-        page = generic.DictionaryObject(
-            {
-                generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-                generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)]),
-                generic.pdf_name("/Contents"): writer.add_object(stream),
-                generic.pdf_name("/Resources"): generic.DictionaryObject(),
-            }
-        )
-        writer.insert_page(page)
+        _add_page(writer, content)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def add_page_after(pdf: bytes) -> bytes:
-    """An incremental update that adds a page to an already signed file."""
+def _add_page(writer, content: bytes) -> None:
+    """Appends an A4 page drawing `content` (a content stream) to a pyHanko writer, plain or incremental."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    stream = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 720 Td (Trang them) Tj ET")
     page = generic.DictionaryObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/Page"),
             generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)]),
-            generic.pdf_name("/Contents"): writer.add_object(stream),
+            generic.pdf_name("/Contents"): writer.add_object(generic.StreamObject(stream_data=content)),
             generic.pdf_name("/Resources"): generic.DictionaryObject(),
         }
     )
     writer.insert_page(page)
+
+
+def add_page_after(pdf: bytes) -> bytes:
+    """An incremental update that adds a page to an already signed file."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    _add_page(writer, b"BT /F1 12 Tf 72 720 Td (Trang them) Tj ET")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
